@@ -1,0 +1,73 @@
+/**
+ * Pure authorization checks of a verified identity against required scopes and app roles. Exact,
+ * case-sensitive string comparison; no patterns, no wildcards, no hierarchy.
+ */
+import { isScopeToken } from '../challenge.js';
+import type { AuthInfo } from '../types.js';
+
+/** Whether every required value must be granted (`all`) or one is enough (`any`). */
+export type MatchMode = 'all' | 'any';
+
+/** Options of the scope and role checks. */
+export interface GrantMatchOptions {
+  /** @default "all" */
+  readonly match?: MatchMode;
+}
+
+/** What {@link hasScopesOrRoles} accepts: any listed scope, or any listed role. */
+export interface ScopesOrRoles {
+  readonly scopes?: readonly string[];
+  readonly roles?: readonly string[];
+}
+
+/** True when `granted` satisfies `required` under `match`. */
+export function hasGrants(granted: readonly string[], required: readonly string[], match: MatchMode = 'all'): boolean {
+  return match === 'all'
+    ? required.every((value) => granted.includes(value))
+    : required.some((value) => granted.includes(value));
+}
+
+/**
+ * True when `auth` holds the required scopes.
+ *
+ * @example
+ * if (!hasScopes(auth, ['receipts.read'])) throw new Error('forbidden');
+ */
+export function hasScopes(auth: AuthInfo, scopes: string | readonly string[], options?: GrantMatchOptions): boolean {
+  return hasGrants(auth.scopes, typeof scopes === 'string' ? [scopes] : scopes, options?.match);
+}
+
+/** True when `auth` holds the required app roles. */
+export function hasRoles(auth: AuthInfo, roles: string | readonly string[], options?: GrantMatchOptions): boolean {
+  return hasGrants(auth.roles, typeof roles === 'string' ? [roles] : roles, options?.match);
+}
+
+/** True when `auth` holds any of `required.scopes` or any of `required.roles`. */
+export function hasScopesOrRoles(auth: AuthInfo, required: ScopesOrRoles): boolean {
+  return hasGrants(auth.scopes, required.scopes ?? [], 'any') || hasGrants(auth.roles, required.roles ?? [], 'any');
+}
+
+/**
+ * Validates a guard's required values at configuration time: a non-empty list of RFC 6750 scope tokens
+ * (printable ASCII without space, `"` or `\`), since they are echoed in the `scope` challenge attribute.
+ * Throws a `TypeError` naming `name`.
+ */
+export function toRequirement(values: unknown, name: string, allowEmpty = false): readonly string[] {
+  const list = typeof values === 'string' ? [values] : values;
+  if (!Array.isArray(list) || (list.length === 0 && !allowEmpty)) {
+    throw new TypeError(`bearer-guard: ${name} must be a non-empty string or a non-empty array of strings`);
+  }
+  for (const value of list) {
+    if (typeof value !== 'string' || !isScopeToken(value)) {
+      throw new TypeError(`bearer-guard: ${name} must only hold printable ASCII values without spaces, " or \\`);
+    }
+  }
+  return Object.freeze([...new Set(list as string[])]);
+}
+
+/** Validates a `match` option. */
+export function toMatchMode(options: GrantMatchOptions | undefined, name: string): MatchMode {
+  const match = options?.match ?? 'all';
+  if (match !== 'all' && match !== 'any') throw new TypeError(`bearer-guard: ${name}.match must be "all" or "any"`);
+  return match;
+}

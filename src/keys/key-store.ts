@@ -1,0 +1,142 @@
+/**
+ * The keys of one JWKS URI. Answers "which key verifies this `alg`/`kid`" synchronously while a usable
+ * set is cached; otherwise, or for an unknown `kid` outside the cooldown, with one shared fetch.
+ */
+import { fetchJson, KeyFetchError, type FetchJsonOptions } from './fetch-json.js';
+import { publishKeyEvent, type RefreshTrigger } from '../events.js';
+import { findKeys, toKeySet, type KeyEntry, type KeySet } from './jwk-set.js';
+import { RefreshingValue, type RefreshPolicy } from './refreshing-value.js';
+
+/** Why no key could be selected. */
+export interface KeyMiss {
+  /**
+   * `not_found`: no key fits (answer 401). `ambiguous`: several keys fit a token without a distinguishing
+   * `kid` (401). `unavailable`: the keys cannot be obtained, so the token cannot be judged (503).
+   */
+  readonly miss: 'not_found' | 'ambiguous' | 'unavailable';
+  /** For `unavailable`: milliseconds before a retry may succeed. */
+  readonly retryAfterMs?: number;
+  /** For `unavailable`: the fetch failure. */
+  readonly cause?: KeyFetchError;
+  /** For `unavailable`: what could not be obtained. */
+  readonly resource?: 'jwks' | 'metadata';
+}
+
+/** A key, a miss, or either later. */
+export type KeyLookup = KeyEntry | KeyMiss | Promise<KeyEntry | KeyMiss>;
+
+/** Settings of a {@link KeyStore}. */
+export interface KeyStoreOptions extends RefreshPolicy {
+  readonly cooldownMs: number;
+  readonly fetch: FetchJsonOptions;
+}
+
+const NOT_FOUND: KeyMiss = Object.freeze({ miss: 'not_found' });
+const AMBIGUOUS: KeyMiss = Object.freeze({ miss: 'ambiguous' });
+const JWKS_ACCEPT = 'application/jwk-set+json, application/json';
+
+/** True when a lookup result is a miss rather than a key. */
+export function isKeyMiss(value: KeyEntry | KeyMiss): value is KeyMiss {
+  return (value as KeyMiss).miss !== undefined;
+}
+
+/** The cached, refreshed key set of one JWKS URI. */
+export class KeyStore {
+  /** The JWKS URI. */
+  readonly url: string;
+  readonly #keys: RefreshingValue<KeySet>;
+  readonly #options: KeyStoreOptions;
+  #current: KeySet | undefined;
+
+  constructor(url: string, options: KeyStoreOptions) {
+    this.url = url;
+    this.#options = options;
+    this.#keys = new RefreshingValue<KeySet>(
+      {
+        resource: 'jwks',
+        url,
+        load: () => this.#load(),
+        onLoaded: (set, previous) => this.#onLoaded(set, previous),
+        describe: (set) => ({ keys: set.keys.length, skipped: set.skipped }),
+      },
+      options,
+    );
+  }
+
+  /** Selects the key for a token signed with `alg` and naming `kid` (if any). */
+  select(alg: string, kid: string | undefined, now: number): KeyLookup {
+    const set = this.#keys.usable(now);
+    if (set === undefined) {
+      return this.#fetchThenSelect(alg, kid, this.#keys.usableUntil === 0 ? 'initial' : 'expired', now);
+    }
+    const found = findKeys(set, alg, kid);
+    if (found.length === 1) return found[0]!;
+    if (found.length > 1) return AMBIGUOUS;
+    return this.#onUnknownKey(alg, kid, now);
+  }
+
+  /** Loads the key set now (sharing any fetch in flight); rejects with {@link KeyFetchError}. */
+  async ready(): Promise<void> {
+    if (this.#keys.usable(Date.now()) !== undefined && !this.#keys.failing) return;
+    await this.#keys.refresh('ready');
+  }
+
+  #onUnknownKey(alg: string, kid: string | undefined, now: number): KeyLookup {
+    if (this.#keys.refreshing) return this.#fetchThenSelect(alg, kid, 'unknown_kid', now);
+    const cooledDown = now - this.#keys.lastAttemptAt >= this.#options.cooldownMs;
+    if (cooledDown && this.#keys.canFetch(now)) return this.#fetchThenSelect(alg, kid, 'unknown_kid', now);
+    if (this.#keys.failing) {
+      // The issuer may have rotated to this key while we cannot reach it: we cannot tell, so no 401.
+      return { miss: 'unavailable', resource: 'jwks', retryAfterMs: this.#keys.retryAfterMs(now) };
+    }
+    return NOT_FOUND;
+  }
+
+  #fetchThenSelect(alg: string, kid: string | undefined, trigger: RefreshTrigger, now: number): Promise<KeyEntry | KeyMiss> {
+    return this.#keys.refresh(trigger).then(
+      (set) => {
+        const found = findKeys(set, alg, kid);
+        if (found.length === 1) return found[0]!;
+        return found.length > 1 ? AMBIGUOUS : NOT_FOUND;
+      },
+      (error: unknown) => ({
+        miss: 'unavailable' as const,
+        resource: 'jwks' as const,
+        retryAfterMs: this.#keys.retryAfterMs(now),
+        cause: error instanceof KeyFetchError ? error : undefined,
+      }),
+    );
+  }
+
+  async #load(): Promise<KeySet> {
+    const document = await fetchJson(this.url, { ...this.#options.fetch, accept: JWKS_ACCEPT });
+    const set = toKeySet(document, this.#current);
+    if (typeof set === 'string') throw new KeyFetchError('invalid_document', this.url, `the document is ${set}`);
+    return set;
+  }
+
+  #onLoaded(set: KeySet, previous: KeySet | undefined): void {
+    this.#current = set;
+    const until = this.#keys.usableUntil;
+    for (const entry of set.keys) entry.validUntil = until;
+    if (previous === undefined) return;
+    const kept = new Set(set.keys);
+    const removed = previous.keys.filter((entry) => !kept.has(entry));
+    for (const entry of removed) entry.validUntil = 0;
+    const before = new Set(previous.keys);
+    const added = set.keys.filter((entry) => !before.has(entry));
+    if (added.length > 0 || removed.length > 0) {
+      publishKeyEvent({
+        type: 'rotated',
+        resource: 'jwks',
+        url: this.url,
+        added: added.map((entry) => label(entry, set)),
+        removed: removed.map((entry) => label(entry, previous)),
+      });
+    }
+  }
+}
+
+function label(entry: KeyEntry, set: KeySet): string {
+  return entry.kid ?? `#${set.keys.indexOf(entry)}`;
+}

@@ -1,0 +1,165 @@
+/**
+ * A fetched value (a key set, issuer metadata) kept fresh without hammering its origin:
+ * fresh for `maxAgeMs`; then stale-while-revalidate (served while one background refresh runs); served as
+ * last known good for `staleIfErrorMs` more while refreshes fail; never more than one fetch in flight;
+ * after a failure no new fetch before an exponential backoff delay has passed.
+ */
+import { KeyFetchError } from './fetch-json.js';
+import { publishKeyEvent, type KeyResource, type RefreshTrigger } from '../events.js';
+
+/** Timing of a {@link RefreshingValue}, all in milliseconds. */
+export interface RefreshPolicy {
+  readonly maxAgeMs: number;
+  readonly staleIfErrorMs: number;
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+}
+
+/** What a {@link RefreshingValue} loads, and how it is named in events. */
+export interface RefreshSource<T> {
+  readonly resource: KeyResource;
+  readonly url: string;
+  load(trigger: RefreshTrigger): Promise<T>;
+  /** Called after each successful load with the value it replaces. */
+  onLoaded?(value: T, previous: T | undefined): void;
+  /** Extra fields of the `fetched` event. */
+  describe?(value: T): { keys?: number; skipped?: number };
+}
+
+/** A value fetched over the network and refreshed under a {@link RefreshPolicy}. */
+export class RefreshingValue<T> {
+  readonly #source: RefreshSource<T>;
+  readonly #policy: RefreshPolicy;
+  #value: T | undefined;
+  #fetchedAt = 0;
+  #lastAttemptAt = Number.NEGATIVE_INFINITY;
+  #failures = 0;
+  #retryAt = 0;
+  #lastError: KeyFetchError | undefined;
+  #inflight: Promise<T> | undefined;
+  #staleNoticePending = false;
+
+  constructor(source: RefreshSource<T>, policy: RefreshPolicy) {
+    this.#source = source;
+    this.#policy = policy;
+  }
+
+  /**
+   * The value when it may serve at `now` (fresh, or stale within the stale-if-error window), else
+   * `undefined`. A stale value starts a background refresh unless one runs or a backoff is pending.
+   */
+  usable(now: number): T | undefined {
+    const value = this.#value;
+    if (value === undefined) return undefined;
+    const age = now - this.#fetchedAt;
+    if (age < this.#policy.maxAgeMs) return value;
+    if (age >= this.#policy.maxAgeMs + this.#policy.staleIfErrorMs) return undefined;
+    if (this.#inflight === undefined && now >= this.#retryAt) {
+      this.refresh('stale').catch(() => undefined);
+    }
+    if (this.#staleNoticePending) {
+      this.#staleNoticePending = false;
+      publishKeyEvent({ type: 'served_stale', resource: this.#source.resource, url: this.#source.url, ageMs: age });
+    }
+    return value;
+  }
+
+  /** Time in ms (clock of `Date.now()`) at which the current value stops serving; 0 without a value. */
+  get usableUntil(): number {
+    return this.#value === undefined ? 0 : this.#fetchedAt + this.#policy.maxAgeMs + this.#policy.staleIfErrorMs;
+  }
+
+  /** When the last fetch started (ms), for cooldowns. */
+  get lastAttemptAt(): number {
+    return this.#lastAttemptAt;
+  }
+
+  /** True while the last fetch failed. */
+  get failing(): boolean {
+    return this.#failures > 0;
+  }
+
+  /** True while a fetch runs. */
+  get refreshing(): boolean {
+    return this.#inflight !== undefined;
+  }
+
+  /** True when a fetch may start at `now` (none in flight, no backoff pending). */
+  canFetch(now: number): boolean {
+    return this.#inflight === undefined && now >= this.#retryAt;
+  }
+
+  /** Milliseconds until a fetch may be attempted again (at least 1000, for `Retry-After`). */
+  retryAfterMs(now: number): number {
+    return Math.max(1000, this.#retryAt - now);
+  }
+
+  /**
+   * Fetches now, sharing a fetch already in flight. During a failure backoff it rejects at once with the
+   * last error, without fetching.
+   */
+  refresh(trigger: RefreshTrigger): Promise<T> {
+    if (this.#inflight !== undefined) return this.#inflight;
+    const started = Date.now();
+    if (started < this.#retryAt && this.#lastError !== undefined) return Promise.reject(this.#lastError);
+    this.#lastAttemptAt = started;
+    const inflight = this.#source
+      .load(trigger)
+      .then(
+        (value) => this.#succeed(value, trigger, started),
+        (error: unknown) => this.#fail(error, trigger),
+      )
+      .finally(() => {
+        this.#inflight = undefined;
+      });
+    this.#inflight = inflight;
+    return inflight;
+  }
+
+  #succeed(value: T, trigger: RefreshTrigger, started: number): T {
+    const previous = this.#value;
+    const now = Date.now();
+    this.#value = value;
+    this.#fetchedAt = now;
+    this.#failures = 0;
+    this.#retryAt = 0;
+    this.#lastError = undefined;
+    this.#staleNoticePending = false;
+    this.#source.onLoaded?.(value, previous);
+    publishKeyEvent({
+      type: 'fetched',
+      resource: this.#source.resource,
+      url: this.#source.url,
+      trigger,
+      durationMs: Math.max(0, now - started),
+      ...this.#source.describe?.(value),
+    });
+    return value;
+  }
+
+  #fail(error: unknown, trigger: RefreshTrigger): never {
+    const failure =
+      error instanceof KeyFetchError
+        ? error
+        : new KeyFetchError('network', this.#source.url, 'the fetch failed', { cause: error });
+    const now = Date.now();
+    this.#failures += 1;
+    const delay = Math.min(this.#policy.retryMaxMs, this.#policy.retryMinMs * 2 ** Math.min(this.#failures - 1, 30));
+    this.#retryAt = now + delay;
+    this.#lastError = failure;
+    const servingStale = this.#value !== undefined && now < this.usableUntil;
+    this.#staleNoticePending = servingStale;
+    publishKeyEvent({
+      type: 'refresh_failed',
+      resource: this.#source.resource,
+      url: this.#source.url,
+      trigger,
+      kind: failure.kind,
+      message: failure.message,
+      failures: this.#failures,
+      retryInMs: delay,
+      servingStale,
+    });
+    throw failure;
+  }
+}

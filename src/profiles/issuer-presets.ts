@@ -1,0 +1,153 @@
+/**
+ * Presets for Auth0, Okta, Keycloak, Amazon Cognito and RFC 9068 issuers (OpenIddict, node-oidc-provider,
+ * Duende…). Each returns plain {@link VerifierOptions}: a preset is only values of the general options
+ * (issuer, audience, JWKS URI, claim locations), so anything it sets can be overridden by spreading.
+ */
+import type { VerifierOptions } from '../types.js';
+
+function requireString(value: unknown, preset: string, name: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`bearer-guard: ${preset} option "${name}" must be a non-empty string`);
+  }
+  return value;
+}
+
+function trimSlashes(value: string): string {
+  return value.replace(/\/+$/, '');
+}
+
+/** Options of {@link auth0}. */
+export interface Auth0Options {
+  /** The tenant domain, e.g. `example.eu.auth0.com` or a custom domain. */
+  domain: string;
+  /** The API identifier (the `audience` the caller requested). */
+  audience: string | readonly string[];
+}
+
+/**
+ * Auth0: issuer `https://<domain>/` (with its trailing slash), scopes from `scope` and RBAC `permissions`,
+ * client id from `azp` (Auth0 profile) or `client_id` (RFC 9068 profile); both token profiles pass.
+ *
+ * @example
+ * app.use(authenticate(auth0({ domain: 'example.eu.auth0.com', audience: 'https://receipts.example.com' })));
+ */
+export function auth0(options: Auth0Options): VerifierOptions {
+  const domain = trimSlashes(requireString(options.domain, 'auth0', 'domain')).replace(/^https:\/\//, '');
+  return {
+    profile: 'auth0',
+    issuer: `https://${domain}/`,
+    audience: options.audience,
+    jwksUri: `https://${domain}/.well-known/jwks.json`,
+  };
+}
+
+/** Options of {@link okta}. */
+export interface OktaOptions {
+  /** The authorization server issuer, e.g. `https://example.okta.com/oauth2/default`. */
+  issuer: string;
+  /** The authorization server's audience, e.g. `api://default`. */
+  audience: string | readonly string[];
+}
+
+/**
+ * Okta custom authorization servers: `scp` as an array, client id in `cid`. Keys are discovered.
+ *
+ * @example
+ * app.use(authenticate(okta({ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' })));
+ */
+export function okta(options: OktaOptions): VerifierOptions {
+  return { profile: 'okta', issuer: requireString(options.issuer, 'okta', 'issuer'), audience: options.audience };
+}
+
+/** Options of {@link keycloak}. */
+export interface KeycloakOptions {
+  /** The server URL, e.g. `https://sso.example.com` (older servers: `https://sso.example.com/auth`). */
+  url: string;
+  /** The Keycloak realm name (not the `WWW-Authenticate` realm). */
+  realm: string;
+  /** Accepted `aud` values (add an audience mapper in Keycloak: by default `aud` is only `account`). */
+  audience: string | readonly string[];
+  /** Client ids whose client roles (`resource_access.<client>.roles`) count as roles. @default [] */
+  clientRoles?: readonly string[];
+}
+
+/**
+ * Keycloak: roles from `realm_access.roles` and the listed clients' `resource_access.<client>.roles`,
+ * client id from `client_id`/`azp`, and only access tokens (payload `typ: "Bearer"`; ID, refresh and
+ * logout tokens are refused).
+ *
+ * @example
+ * app.use(authenticate(keycloak({ url: 'https://sso.example.com', realm: 'shop', audience: 'receipts-api' })));
+ */
+export function keycloak(options: KeycloakOptions): VerifierOptions {
+  const base = trimSlashes(requireString(options.url, 'keycloak', 'url'));
+  const realm = requireString(options.realm, 'keycloak', 'realm');
+  const issuer = `${base}/realms/${encodeURIComponent(realm)}`;
+  const clientRoles = options.clientRoles ?? [];
+  return {
+    profile: 'keycloak',
+    issuer,
+    audience: options.audience,
+    jwksUri: `${issuer}/protocol/openid-connect/certs`,
+    requiredClaims: { typ: 'Bearer' },
+    claims: { roles: ['realm_access.roles', ...clientRoles.map((client) => ['resource_access', client, 'roles'])] },
+  };
+}
+
+/** Options of {@link cognito}. */
+export interface CognitoOptions {
+  /** The AWS region, e.g. `eu-west-1`. */
+  region: string;
+  /** The user pool id, e.g. `eu-west-1_AbCdEf123`. */
+  userPoolId: string;
+  /** The app client ids allowed to call (checked against `client_id`, since these tokens have no `aud`). */
+  clientIds: string | readonly string[];
+}
+
+/**
+ * Amazon Cognito: client-credentials access tokens carry no `aud`; the app client is in `client_id` and
+ * the kind in `token_use: access`. This preset checks `client_id` against `clientIds` instead of `aud`,
+ * requires `token_use: access` and refuses any token that does carry an `aud` (ID tokens do).
+ *
+ * @example
+ * app.use(authenticate(cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', clientIds: ['1example'] })));
+ */
+export function cognito(options: CognitoOptions): VerifierOptions {
+  const region = requireString(options.region, 'cognito', 'region');
+  const pool = requireString(options.userPoolId, 'cognito', 'userPoolId');
+  if (!/^[a-z0-9-]+$/.test(region)) throw new TypeError('bearer-guard: cognito option "region" must be a region name');
+  const issuer = `https://cognito-idp.${region}.amazonaws.com/${encodeURIComponent(pool)}`;
+  return {
+    profile: 'cognito',
+    issuer,
+    audience: options.clientIds,
+    audienceClaim: 'client_id',
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+    requiredClaims: { token_use: 'access' },
+  };
+}
+
+/** Options of {@link rfc9068}. */
+export interface Rfc9068Options {
+  issuer: string | readonly string[];
+  audience: string | readonly string[];
+  /** Set when the issuer does not publish discovery metadata. */
+  jwksUri?: string;
+}
+
+/**
+ * RFC 9068 JWT access tokens (OpenIddict with access-token encryption disabled, node-oidc-provider's JWT
+ * format, Duende IdentityServer…): requires header `typ: at+jwt`; client id from `client_id`, scopes from
+ * `scope`.
+ *
+ * @example
+ * app.use(authenticate(rfc9068({ issuer: 'https://id.example.com/', audience: 'receipts' })));
+ */
+export function rfc9068(options: Rfc9068Options): VerifierOptions {
+  return {
+    issuer: options.issuer,
+    audience: options.audience,
+    requiredTokenType: 'at+jwt',
+    ...(options.jwksUri !== undefined ? { jwksUri: options.jwksUri } : {}),
+  };
+}

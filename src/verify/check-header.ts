@@ -1,0 +1,59 @@
+/**
+ * JOSE header rules (RFC 7515 §4, RFC 8725): `alg` from the allow-list only; `kid` a string when present;
+ * `crit` understood or refused (only `b64: true` is understood, and an unencoded payload never is);
+ * `typ` an access-token type. Key-carrying members (`jwk`, `jku`, `x5u`, `x5c`) are never read.
+ */
+import type { JsonObject } from '../types.js';
+import { reject } from './token-rejection.js';
+
+/** The header members verification uses. */
+export interface CheckedHeader {
+  readonly alg: string;
+  readonly kid: string | undefined;
+}
+
+/** How the header is judged. */
+export interface HeaderPolicy {
+  readonly algorithms: ReadonlySet<string>;
+  /** When true only `at+jwt` is accepted as `typ`; otherwise also an absent `typ` and `JWT`. */
+  readonly requireAtJwt: boolean;
+}
+
+function normalizeType(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+function checkCritical(header: JsonObject): void {
+  if (!Object.hasOwn(header, 'crit')) return;
+  const crit = header.crit;
+  if (!Array.isArray(crit) || crit.length === 0) reject('header_invalid');
+  for (const name of crit) {
+    // `b64: true` is the default encoding, so listing it changes nothing; anything else is not understood.
+    if (name !== 'b64' || header.b64 !== true) reject('header_invalid');
+  }
+}
+
+function checkType(header: JsonObject, requireAtJwt: boolean): void {
+  const typ = header.typ;
+  if (typ === undefined) {
+    if (requireAtJwt) reject('token_type_invalid');
+    return;
+  }
+  if (typeof typ !== 'string') reject('token_type_invalid');
+  const type = normalizeType(typ);
+  if (type === 'at+jwt') return;
+  if (type === 'jwt' && !requireAtJwt) return;
+  reject('token_type_invalid');
+}
+
+/** Checks `header` under `policy`; rejects a token that breaks a rule. */
+export function checkHeader(header: JsonObject, policy: HeaderPolicy): CheckedHeader {
+  const { alg, kid } = header;
+  if (typeof alg !== 'string') reject('header_invalid');
+  if (!policy.algorithms.has(alg)) reject('algorithm_not_allowed');
+  if (kid !== undefined && typeof kid !== 'string') reject('header_invalid');
+  checkCritical(header);
+  checkType(header, policy.requireAtJwt);
+  return { alg, kid };
+}

@@ -1,0 +1,66 @@
+/**
+ * Splits a JWS Compact Serialization (RFC 7515 §7.1) and decodes its header and payload. Strict: exactly
+ * three non-empty segments of canonical base64url (no padding, no stray bits), UTF-8 JSON objects.
+ * A five-segment JWE is recognised and refused as such.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { JsonObject } from '../types.js';
+import { reject } from './token-rejection.js';
+
+/** A decoded, not yet verified, JWS. */
+export interface DecodedJws {
+  readonly header: JsonObject;
+  readonly payload: JsonObject;
+  /** `BASE64URL(header) || '.' || BASE64URL(payload)`, the bytes the signature covers. */
+  readonly signingInput: Buffer;
+  readonly signature: Buffer;
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const SEXTET = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
+
+function countDots(token: string): number {
+  let dots = 0;
+  for (let at = token.indexOf('.'); at !== -1 && dots < 5; at = token.indexOf('.', at + 1)) dots++;
+  return dots;
+}
+
+/** Decodes one canonical base64url segment, or rejects it. */
+function decodeSegment(segment: string): Buffer {
+  const rest = segment.length % 4;
+  if (rest === 1) reject('token_malformed');
+  if (rest !== 0) {
+    // The unused low bits of the last character must be zero, so each byte string has one encoding.
+    const last = SEXTET[segment.charCodeAt(segment.length - 1)]!;
+    if ((rest === 2 && (last & 0x0f) !== 0) || (rest === 3 && (last & 0x03) !== 0)) reject('token_malformed');
+  }
+  return Buffer.from(segment, 'base64url');
+}
+
+function decodeJsonObject(segment: string): JsonObject {
+  const bytes = decodeSegment(segment);
+  if (!isUtf8(bytes)) reject('token_malformed');
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    reject('token_malformed');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) reject('token_malformed');
+  return value as JsonObject;
+}
+
+/** Decodes `token`, rejecting anything that is not a well-formed compact JWS. */
+export function decodeJws(token: string): DecodedJws {
+  if (!COMPACT_JWS.test(token)) reject(countDots(token) === 4 ? 'token_encrypted' : 'token_malformed');
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  return {
+    header: decodeJsonObject(token.slice(0, first)),
+    payload: decodeJsonObject(token.slice(first + 1, second)),
+    signingInput: Buffer.from(token.slice(0, second), 'latin1'),
+    signature: decodeSegment(token.slice(second + 1)),
+  };
+}
