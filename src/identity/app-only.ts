@@ -7,17 +7,23 @@
  * 4. An Entra token (`tid` present) without `scp` is app-only (its app permissions are in `roles`).
  * 5. `sub` equal to the client id (RFC 9068 §2.2 for grants without a resource owner; also
  *    `<client id>@clients` as Auth0 spells it).
+ * 6. Keycloak (profile `keycloak`): `preferred_username` is `service-account-<client id>`.
  */
-import type { JsonObject } from '../types.js';
+import type { IssuerProfile, JsonObject } from '../types.js';
 
 /** Applies the rules above to a verified payload. */
-export function isAppOnlyToken(payload: Readonly<JsonObject>, clientId: string | undefined): boolean {
+export function isAppOnlyToken(
+  payload: Readonly<JsonObject>,
+  clientId: string | undefined,
+  profile: IssuerProfile,
+): boolean {
   const { idtyp, gty, sub } = payload;
   if (idtyp === 'app') return true;
   if (idtyp === 'user') return false;
   if (gty === 'client-credentials') return true;
   if (Object.hasOwn(payload, 'scp')) return false;
   if (typeof payload.tid === 'string') return true;
-  if (clientId === undefined || typeof sub !== 'string') return false;
-  return sub === clientId || sub === `${clientId}@clients`;
+  if (clientId === undefined) return false;
+  if (sub === clientId || sub === `${clientId}@clients`) return true;
+  return profile === 'keycloak' && payload.preferred_username === `service-account-${clientId}`;
 }

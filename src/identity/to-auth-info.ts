@@ -3,7 +3,7 @@
  * configured for its issuer. Values of unexpected types grant nothing; the result is deeply frozen, so a
  * cached identity shared between requests cannot be altered by one of them.
  */
-import type { AuthInfo, JsonObject } from '../types.js';
+import type { AuthInfo, IssuerProfile, JsonObject } from '../types.js';
 import { isAppOnlyToken } from './app-only.js';
 import { readClaim, type CompiledClaimPath } from './claim-path.js';
 import type { ResolvedClaimLocations } from './claim-locations.js';
@@ -75,7 +75,11 @@ export interface VerifiedToken {
 }
 
 /** Builds the frozen {@link AuthInfo} of a verified token. */
-export function toAuthInfo(verified: VerifiedToken, locations: ResolvedClaimLocations): AuthInfo {
+export function toAuthInfo(
+  verified: VerifiedToken,
+  locations: ResolvedClaimLocations,
+  profile: IssuerProfile,
+): AuthInfo {
   const { payload, clientId, tenantId } = verified;
   const sub = payload.sub;
   const info: AuthInfo = {
@@ -89,7 +93,7 @@ export function toAuthInfo(verified: VerifiedToken, locations: ResolvedClaimLoca
     ...(tenantId !== undefined ? { tenantId } : {}),
     scopes: Object.freeze(readScopes(payload, locations)),
     roles: Object.freeze(readRoles(payload, locations)),
-    isAppOnly: isAppOnlyToken(payload, clientId),
+    isAppOnly: isAppOnlyToken(payload, clientId, profile),
     expiresAt: new Date(verified.exp * 1000),
   };
   return Object.freeze(info);

@@ -100,6 +100,7 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
     const auth = toAuthInfo(
       { token, header: jws.header, payload, issuer: pending.issuer, audience, clientId, tenantId, exp: times.exp },
       locations,
+      config.profile,
     );
     if (cache !== undefined && pending.cacheKey !== undefined) {
       cache.set(pending.cacheKey, { auth, times, key: found }, nowMs, claims.toleranceSec);
