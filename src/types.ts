@@ -23,7 +23,8 @@ export type SupportedAlgorithm =
  * Where a claim lives in the token payload: a claim name, a dot-path (`realm_access.roles`), or an
  * array of path segments for names that themselves contain dots
  * (`['resource_access', 'my.client', 'roles']`). A string is first looked up as a whole claim name, so
- * namespaced claims such as `https://example.com/roles` work as they are.
+ * namespaced claims such as `https://example.com/roles` work as they are. Only own members of JSON objects
+ * are followed; a path through `__proto__`, `constructor` or `prototype` is refused at configuration time.
  */
 export type ClaimPath = string | readonly string[];
 

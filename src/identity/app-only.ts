@@ -3,11 +3,12 @@
  * behalf of a user. Rules, first that applies wins:
  * 1. Entra's optional `idtyp` claim: `app` or `user`.
  * 2. Auth0's `gty: "client-credentials"`.
- * 3. A delegated scope claim `scp` means a user is involved.
- * 4. An Entra token (`tid` present) without `scp` is app-only (its app permissions are in `roles`).
- * 5. `sub` equal to the client id (RFC 9068 §2.2 for grants without a resource owner; also
- *    `<client id>@clients` as Auth0 spells it).
- * 6. Keycloak (profile `keycloak`): `preferred_username` is `service-account-<client id>`.
+ * 3. An Entra token (profile `entra`, or a `tid` claim): app-only exactly when it has no delegated `scp`
+ *    (its application permissions are in `roles`).
+ * 4. `sub` equal to the client id: RFC 9068 §2.2 for grants without a resource owner, Okta (`cid`),
+ *    Amazon Cognito, node-oidc-provider, OpenIddict; also `<client id>@clients` as Auth0 spells it.
+ * 5. Keycloak (profile `keycloak`): `preferred_username` is `service-account-<client id>`.
+ * Anything else (no client id, a user's `sub`) is not app-only.
  */
 import type { IssuerProfile, JsonObject } from '../types.js';
 
@@ -21,8 +22,7 @@ export function isAppOnlyToken(
   if (idtyp === 'app') return true;
   if (idtyp === 'user') return false;
   if (gty === 'client-credentials') return true;
-  if (Object.hasOwn(payload, 'scp')) return false;
-  if (typeof payload.tid === 'string') return true;
+  if (profile === 'entra' || typeof payload.tid === 'string') return !Object.hasOwn(payload, 'scp');
   if (clientId === undefined) return false;
   if (sub === clientId || sub === `${clientId}@clients`) return true;
   return profile === 'keycloak' && payload.preferred_username === `service-account-${clientId}`;

@@ -35,10 +35,13 @@ export const PROFILE_CLAIMS: Readonly<Record<IssuerProfile, Locations>> = {
   cognito: { ...GENERIC, scopes: ['scope'], roles: ['cognito:groups'], clientId: ['client_id'] },
 };
 
-/** Merges `overrides` over the defaults of `profile` and compiles every path. */
+/**
+ * Merges `overrides` over the defaults of `profile` (list by list) and compiles every path. Throws a
+ * `TypeError` naming the option for a path through `__proto__`, `constructor` or `prototype`.
+ */
 export function resolveClaimLocations(profile: IssuerProfile, overrides: ClaimLocations | undefined): ResolvedClaimLocations {
   const base = PROFILE_CLAIMS[profile];
   const pick = (name: keyof Locations): readonly CompiledClaimPath[] =>
-    (overrides?.[name] ?? base[name]).map(compileClaimPath);
+    (overrides?.[name] ?? base[name]).map((path) => compileClaimPath(path, `claims.${name}`));
   return { scopes: pick('scopes'), roles: pick('roles'), clientId: pick('clientId'), tenantId: pick('tenantId') };
 }

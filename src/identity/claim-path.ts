@@ -1,20 +1,30 @@
 /**
  * Reading a claim by name or path without touching prototypes: only own properties of plain JSON objects
- * are followed, so `__proto__`, `constructor` and friends never resolve to anything inherited.
+ * are followed, so inherited names (`toString`, `constructor`…) never resolve, and the names `__proto__`,
+ * `constructor` and `prototype` are refused as path segments at configuration time and never followed,
+ * even where a payload holds them as its own JSON members.
  */
 import type { ClaimPath } from '../types.js';
 
 /** A claim path split into segments, ready for {@link readClaim}. */
 export type CompiledClaimPath = { readonly whole: string | undefined; readonly segments: readonly string[] };
 
-/** Splits a {@link ClaimPath} once, at configuration time. */
-export function compileClaimPath(path: ClaimPath): CompiledClaimPath {
-  if (typeof path === 'string') return { whole: path, segments: path.split('.') };
-  return { whole: undefined, segments: [...path] };
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Splits a {@link ClaimPath} once, at configuration time. Throws a `TypeError` naming `option` when a
+ * segment is `__proto__`, `constructor` or `prototype`.
+ */
+export function compileClaimPath(path: ClaimPath, option = 'claims'): CompiledClaimPath {
+  const compiled = typeof path === 'string' ? { whole: path, segments: path.split('.') } : { whole: undefined, segments: [...path] };
+  if (compiled.segments.some((segment) => FORBIDDEN_SEGMENTS.has(segment))) {
+    throw new TypeError(`bearer-guard: option "${option}" must not name "__proto__", "constructor" or "prototype"`);
+  }
+  return compiled;
 }
 
 function child(value: unknown, name: string): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || FORBIDDEN_SEGMENTS.has(name)) return undefined;
   return Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
 }
 

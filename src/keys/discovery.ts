@@ -38,13 +38,19 @@ export function toIssuerMetadata(document: unknown, issuer: string, url: string)
   return { issuer, jwksUri: target.href };
 }
 
+/**
+ * Tries both metadata URLs in order. Both live on the issuer's origin, so after a timeout on the first the
+ * second is not tried: a cold request then waits at most one `timeoutMs` for metadata.
+ */
 async function discover(issuer: string, options: FetchJsonOptions): Promise<IssuerMetadata> {
   const failures: KeyFetchError[] = [];
   for (const url of toDiscoveryUrls(issuer)) {
     try {
       return toIssuerMetadata(await fetchJson(url, options), issuer, url);
     } catch (error) {
-      failures.push(error instanceof KeyFetchError ? error : new KeyFetchError('network', url, String(error)));
+      const failure = error instanceof KeyFetchError ? error : new KeyFetchError('network', url, String(error));
+      failures.push(failure);
+      if (failure.kind === 'timeout') break;
     }
   }
   const [first] = failures;
@@ -78,6 +84,11 @@ export class MetadataStore {
   /** Fetches the metadata, sharing a fetch in flight; rejects with {@link KeyFetchError}. */
   load(): Promise<IssuerMetadata> {
     return this.#metadata.refresh(this.#metadata.usableUntil === 0 ? 'initial' : 'expired');
+  }
+
+  /** Starts a fetch unless one runs or a failure backoff is pending; never rejects. */
+  refreshInBackground(now: number): void {
+    if (this.#metadata.canFetch(now)) this.#metadata.refresh('expired').catch(() => undefined);
   }
 
   /** Milliseconds until another attempt may be made. */

@@ -52,24 +52,37 @@ export interface FetchJsonOptions {
 const MAX_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** Fetches `url` and parses its body as JSON, within the limits of `options`. Rejects with {@link KeyFetchError}. */
+/**
+ * Fetches `url` and parses its body as JSON, within the limits of `options`. Rejects with {@link KeyFetchError}.
+ * The deadline holds even against a custom `fetch` that ignores its `signal`.
+ */
 export async function fetchJson(url: string, options: FetchJsonOptions): Promise<unknown> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   const originHost = new URL(url).host;
   let current = url;
+  const expired = (): KeyFetchError =>
+    new KeyFetchError('timeout', current, `no answer within ${options.timeoutMs} ms`);
+  const deadline = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(expired());
+    else signal.addEventListener('abort', () => reject(expired()), { once: true });
+  });
+  deadline.catch(() => undefined);
   for (let redirects = 0; ; redirects++) {
     const target = toFetchableUrl(current);
     if (typeof target === 'string') throw new KeyFetchError('insecure_url', current, `the URL ${target}`);
     let response: Response;
+    let pending: Promise<Response> | undefined;
     try {
-      response = await options.fetch(target.href, {
-        signal,
-        redirect: 'manual',
-        headers: { accept: options.accept },
-      });
+      pending = Promise.resolve(
+        options.fetch(target.href, { signal, redirect: 'manual', headers: { accept: options.accept } }),
+      );
+      response = await Promise.race([pending, deadline]);
     } catch (error) {
+      // A late answer (from a `fetch` that ignored the signal) is drained and dropped.
+      pending?.then(discard, () => undefined);
+      if (error instanceof KeyFetchError) throw error;
       throw signal.aborted
-        ? new KeyFetchError('timeout', current, `no answer within ${options.timeoutMs} ms`)
+        ? expired()
         : new KeyFetchError('network', current, 'the request failed', { cause: error });
     }
     if (REDIRECT_STATUSES.has(response.status)) {
@@ -81,7 +94,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
       discard(response);
       throw new KeyFetchError('status', current, `HTTP ${response.status}`);
     }
-    const body = await readLimited(response, current, signal, options);
+    const body = await readLimited(response, current, signal, deadline, options);
     return parseJson(body, current);
   }
 }
@@ -116,6 +129,7 @@ async function readLimited(
   response: Response,
   url: string,
   signal: AbortSignal,
+  deadline: Promise<never>,
   options: FetchJsonOptions,
 ): Promise<Buffer> {
   const max = options.maxResponseBytes;
@@ -126,17 +140,11 @@ async function readLimited(
   }
   if (response.body === null) return Buffer.alloc(0);
   const reader = response.body.getReader();
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = (): void => reject(new KeyFetchError('timeout', url, `no answer within ${options.timeoutMs} ms`));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
+      const { done, value } = await Promise.race([reader.read(), deadline]);
       if (done) break;
       size += value.byteLength;
       if (size > max) throw new KeyFetchError('too_large', url, `body larger than ${max} bytes`);

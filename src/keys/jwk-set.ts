@@ -52,12 +52,15 @@ export function toKeySet(document: unknown, previous: KeySet | undefined): KeySe
   const keys: KeyEntry[] = [];
   const byKid = new Map<string, KeyEntry[]>();
   let skipped = 0;
+  const taken = new Set<string>();
   for (const member of members.slice(0, MAX_MEMBERS)) {
     const parsed = toKeyEntry(member, known);
-    if (parsed === undefined) {
+    // A member repeated verbatim would otherwise make its own `kid` ambiguous.
+    if (parsed === undefined || taken.has(parsed.fingerprint)) {
       skipped += 1;
       continue;
     }
+    taken.add(parsed.fingerprint);
     keys.push(parsed);
     if (parsed.kid !== undefined) {
       const list = byKid.get(parsed.kid);

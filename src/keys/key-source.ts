@@ -43,6 +43,12 @@ export function createDiscoveredKeySource(issuer: string, options: ResolvedKeyOp
     select(alg, kid, now) {
       const current = metadata.usable(now);
       if (current !== undefined) return storeFor(current.jwksUri).select(alg, kid, now);
+      if (last !== undefined) {
+        // The metadata outlived its stale-if-error window, but it only points at the key set: keep using the
+        // last one it named (whose own freshness rules still hold) and retry discovery in the background.
+        metadata.refreshInBackground(now);
+        return last.select(alg, kid, now);
+      }
       return metadata.load().then(
         (loaded) => storeFor(loaded.jwksUri).select(alg, kid, now),
         (error: unknown) => unavailable(error, now),

@@ -83,7 +83,7 @@ export class KeyStore {
 
   #onUnknownKey(alg: string, kid: string | undefined, now: number): KeyLookup {
     if (this.#keys.refreshing) return this.#fetchThenSelect(alg, kid, 'unknown_kid', now);
-    const cooledDown = now - this.#keys.lastAttemptAt >= this.#options.cooldownMs;
+    const cooledDown = !this.#keys.attemptedWithin(now, this.#options.cooldownMs);
     if (cooledDown && this.#keys.canFetch(now)) return this.#fetchThenSelect(alg, kid, 'unknown_kid', now);
     if (this.#keys.failing) {
       // The issuer may have rotated to this key while we cannot reach it: we cannot tell, so no 401.

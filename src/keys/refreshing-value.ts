@@ -52,9 +52,10 @@ export class RefreshingValue<T> {
     const value = this.#value;
     if (value === undefined) return undefined;
     const age = now - this.#fetchedAt;
-    if (age < this.#policy.maxAgeMs) return value;
+    // A negative age means the clock was set back: the copy's age is unknown, so it counts as stale.
+    if (age >= 0 && age < this.#policy.maxAgeMs) return value;
     if (age >= this.#policy.maxAgeMs + this.#policy.staleIfErrorMs) return undefined;
-    if (this.#inflight === undefined && now >= this.#retryAt) {
+    if (this.#inflight === undefined && !this.#inBackoff(now)) {
       this.refresh('stale').catch(() => undefined);
     }
     if (this.#staleNoticePending) {
@@ -69,9 +70,10 @@ export class RefreshingValue<T> {
     return this.#value === undefined ? 0 : this.#fetchedAt + this.#policy.maxAgeMs + this.#policy.staleIfErrorMs;
   }
 
-  /** When the last fetch started (ms), for cooldowns. */
-  get lastAttemptAt(): number {
-    return this.#lastAttemptAt;
+  /** True when a fetch started less than `windowMs` before `now` (for cooldowns; false if the clock went back). */
+  attemptedWithin(now: number, windowMs: number): boolean {
+    const since = now - this.#lastAttemptAt;
+    return since >= 0 && since < windowMs;
   }
 
   /** True while the last fetch failed. */
@@ -86,12 +88,20 @@ export class RefreshingValue<T> {
 
   /** True when a fetch may start at `now` (none in flight, no backoff pending). */
   canFetch(now: number): boolean {
-    return this.#inflight === undefined && now >= this.#retryAt;
+    return this.#inflight === undefined && !this.#inBackoff(now);
   }
 
   /** Milliseconds until a fetch may be attempted again (at least 1000, for `Retry-After`). */
   retryAfterMs(now: number): number {
-    return Math.max(1000, this.#retryAt - now);
+    return Math.max(1000, this.#inBackoff(now) ? this.#retryAt - now : 0);
+  }
+
+  /**
+   * True while a failure backoff is pending at `now`. A retry time further away than `retryMaxMs` can only
+   * mean the clock was set back, and is not waited for.
+   */
+  #inBackoff(now: number): boolean {
+    return now < this.#retryAt && this.#retryAt - now <= this.#policy.retryMaxMs;
   }
 
   /**
@@ -101,7 +111,7 @@ export class RefreshingValue<T> {
   refresh(trigger: RefreshTrigger): Promise<T> {
     if (this.#inflight !== undefined) return this.#inflight;
     const started = Date.now();
-    if (started < this.#retryAt && this.#lastError !== undefined) return Promise.reject(this.#lastError);
+    if (this.#lastError !== undefined && this.#inBackoff(started)) return Promise.reject(this.#lastError);
     this.#lastAttemptAt = started;
     const inflight = this.#source
       .load(trigger)
@@ -148,7 +158,8 @@ export class RefreshingValue<T> {
     this.#retryAt = now + delay;
     this.#lastError = failure;
     const servingStale = this.#value !== undefined && now < this.usableUntil;
-    this.#staleNoticePending = servingStale;
+    // `served_stale` announces a copy past its max age; a failed unknown-`kid` refetch of a fresh copy is not one.
+    this.#staleNoticePending = servingStale && now - this.#fetchedAt >= this.#policy.maxAgeMs;
     publishKeyEvent({
       type: 'refresh_failed',
       resource: this.#source.resource,

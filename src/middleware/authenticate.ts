@@ -24,7 +24,8 @@ export interface AuthenticateOptions {
   tokenLocations?: readonly TokenLocation[];
   /**
    * The realm of challenges for requests without a valid token, when `authenticate` is given a custom
-   * {@link Verifier}. With options or a verifier from `createVerifier`, the verifier's realm is used.
+   * {@link Verifier}. With options or a verifier from `createVerifier`, the verifier's realm is used (set
+   * `realm` in the verifier options); a different value here throws a `TypeError`.
    * @default "api"
    */
   realm?: string;
@@ -34,8 +35,20 @@ function isVerifier(value: VerifierOptions | Verifier): value is Verifier {
   return typeof (value as Partial<Verifier>).verify === 'function';
 }
 
+const AUTHENTICATE_OPTIONS = new Set(['tokenLocations', 'realm']);
+
+function checkOptions(options: AuthenticateOptions | undefined): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError('bearer-guard: the options of authenticate() must be an object');
+  }
+  for (const name of Object.keys(options)) {
+    if (!AUTHENTICATE_OPTIONS.has(name)) throw new TypeError(`bearer-guard: option "${name}" is not a known option`);
+  }
+}
+
 function resolveLocations(options: AuthenticateOptions | undefined): { query: boolean; body: boolean } {
-  const locations = options?.tokenLocations ?? ['header'];
+  const locations = options?.tokenLocations === undefined ? ['header'] : options.tokenLocations;
   if (!Array.isArray(locations) || !locations.every((l) => l === 'header' || l === 'query' || l === 'body')) {
     throw new TypeError('bearer-guard: option "tokenLocations" must be an array of "header", "query" and "body"');
   }
@@ -55,9 +68,15 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
   if (typeof verifierOrOptions !== 'object' || verifierOrOptions === null) {
     throw new TypeError('bearer-guard: authenticate() takes verifier options or a verifier');
   }
+  checkOptions(options);
   const verifier: Verifier = isVerifier(verifierOrOptions) ? verifierOrOptions : createVerifier(verifierOrOptions);
   const own = (verifier as Partial<BearerVerifier>)[VERIFY_NOW];
-  const realm = options?.realm ?? (verifier as Partial<BearerVerifier>).realm ?? DEFAULT_REALM;
+  const verifierRealm = (verifier as Partial<BearerVerifier>).realm;
+  if (options?.realm !== undefined && verifierRealm !== undefined && options.realm !== verifierRealm) {
+    // The verifier's own errors carry its realm: two realms would make the challenges of one route disagree.
+    throw new TypeError('bearer-guard: option "realm" differs from the realm of the given verifier');
+  }
+  const realm = options?.realm !== undefined ? options.realm : (verifierRealm ?? DEFAULT_REALM);
   if (typeof realm !== 'string' || realm === '' || !isAttributeValue(realm)) {
     throw new TypeError('bearer-guard: option "realm" must be printable ASCII without " or \\');
   }

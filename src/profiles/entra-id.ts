@@ -12,22 +12,35 @@ import type { VerifierOptions } from '../types.js';
 export interface EntraIdOptions {
   /**
    * The directory (tenant) id GUID for a single-tenant API, or `'organizations'` / `'common'` for a
-   * multi-tenant one (then issuers are `{tenantid}` templates checked against each token's `tid`).
+   * multi-tenant one (then issuers are `{tenantid}` templates checked against each token's `tid`, and
+   * keys come from the `common` key set). Multi-tenant accepts every tenant: narrow it with
+   * {@link EntraIdOptions.allowedTenants}.
    */
   tenantId: string;
   /** The API's application (client) id, a GUID: the `aud` of v2.0 tokens. */
   clientId: string;
-  /** The API's Application ID URI, the usual `aud` of v1.0 tokens. @default `api://<clientId>` */
-  appIdUri?: string;
+  /**
+   * The API's Application ID URI(s), the usual `aud` of v1.0 tokens (`identifierUris` in the manifest).
+   * @default `api://<clientId>`
+   */
+  appIdUri?: string | readonly string[];
   /** Also accept v1.0 tokens (`sts.windows.net` issuer). @default true */
   acceptV1?: boolean;
-  /** Multi-tenant: accept only these tenant ids. */
+  /** Accept only these tenant ids (GUIDs), matched against `tid`. Meant for multi-tenant APIs. */
   allowedTenants?: readonly string[];
   /**
-   * Accept only these calling applications (`azp`/`appid`). With client credentials any application of
-   * a tenant can get a token for your API unless app assignment is required, so set this in production.
+   * Accept only these calling applications (client id GUIDs, matched against `azp` in v2.0 tokens and
+   * `appid` in v1.0 tokens). With client credentials any application of a tenant can get a token for your
+   * API unless app assignment is required, so set this in production.
    */
   allowedClientIds?: readonly string[];
+  /**
+   * The API uses app-specific signing keys (a claims-mapping policy or a custom signing key): keys are
+   * then fetched with `?appid=<clientId>` appended to the JWKS URI. Without it such tokens fail with
+   * `key_not_found`.
+   * @default false
+   */
+  appSigningKeys?: boolean;
   /** Authority host, for national clouds. @default "login.microsoftonline.com" */
   authorityHost?: string;
   /** Host of v1.0 issuers, for national clouds. @default "sts.windows.net" */
@@ -41,34 +54,70 @@ function fail(name: string, expectation: string): never {
   throw new TypeError(`bearer-guard: entraId option "${name}" ${expectation}`);
 }
 
+/** A list of GUIDs, lowercased as Entra writes them in tokens; `undefined` when not given. */
+function guidList(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) fail(name, 'must be a non-empty array of GUIDs');
+  return value.map((item: unknown) => {
+    if (typeof item !== 'string' || !GUID.test(item)) fail(name, 'must only hold GUIDs');
+    return item.toLowerCase();
+  });
+}
+
+function appIdUris(value: unknown, clientId: string): string[] {
+  if (value === undefined) return [`api://${clientId}`];
+  const list: unknown = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((uri) => typeof uri === 'string' && uri !== '')) {
+    fail('appIdUri', 'must be a non-empty string or a non-empty array of strings');
+  }
+  return list as string[];
+}
+
 /**
- * Verifier options for an API protected by Microsoft Entra ID.
+ * Verifier options for an API protected by Microsoft Entra ID: both token versions (v1.0 issuer
+ * `https://sts.windows.net/<tenant>/`, v2.0 issuer `https://login.microsoftonline.com/<tenant>/v2.0`),
+ * both audience forms (the client id GUID and the Application ID URI), the tenant's key set
+ * (`…/<tenant>/discovery/v2.0/keys`, or `common` for multi-tenant), the Entra claim locations, signing-key
+ * issuer validation and Entra-specific rejection reasons. Spread the result to override anything.
  *
  * @example
  * app.use(authenticate(entraId({ tenantId: '<tenant guid>', clientId: '<api client id>' })));
+ * @example
+ * // Multi-tenant, two customer tenants, one calling daemon:
+ * entraId({ tenantId: 'organizations', clientId, allowedTenants: [tenantA, tenantB], allowedClientIds: [daemon] });
  */
 export function entraId(options: EntraIdOptions): VerifierOptions {
-  const { tenantId, clientId, acceptV1 = true } = options;
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('bearer-guard: entraId() takes { tenantId, clientId }');
+  }
+  const { tenantId, acceptV1 = true, appSigningKeys = false } = options;
   const multiTenant = tenantId === 'organizations' || tenantId === 'common';
   if (typeof tenantId !== 'string' || (!multiTenant && !GUID.test(tenantId))) {
     fail('tenantId', 'must be a tenant GUID, "organizations" or "common"');
   }
-  if (typeof clientId !== 'string' || !GUID.test(clientId)) fail('clientId', 'must be the API application (client) id GUID');
+  if (typeof options.clientId !== 'string' || !GUID.test(options.clientId)) {
+    fail('clientId', 'must be the API application (client) id GUID');
+  }
+  if (typeof acceptV1 !== 'boolean') fail('acceptV1', 'must be a boolean');
+  if (typeof appSigningKeys !== 'boolean') fail('appSigningKeys', 'must be a boolean');
+  const clientId = options.clientId.toLowerCase();
   const authority = options.authorityHost ?? 'login.microsoftonline.com';
   const v1Host = options.v1IssuerHost ?? 'sts.windows.net';
-  if (!HOST.test(authority)) fail('authorityHost', 'must be a host name');
-  if (!HOST.test(v1Host)) fail('v1IssuerHost', 'must be a host name');
+  if (typeof authority !== 'string' || !HOST.test(authority)) fail('authorityHost', 'must be a host name');
+  if (typeof v1Host !== 'string' || !HOST.test(v1Host)) fail('v1IssuerHost', 'must be a host name');
+  const allowedTenants = guidList(options.allowedTenants, 'allowedTenants');
+  const allowedClientIds = guidList(options.allowedClientIds, 'allowedClientIds');
   const tenant = multiTenant ? '{tenantid}' : tenantId.toLowerCase();
   const issuer = [`https://${authority}/${tenant}/v2.0`];
   if (acceptV1) issuer.push(`https://${v1Host}/${tenant}/`);
-  const audience = [clientId.toLowerCase(), options.appIdUri ?? `api://${clientId.toLowerCase()}`];
+  const keys = `https://${authority}/${multiTenant ? 'common' : tenant}/discovery/v2.0/keys`;
   return {
     profile: 'entra',
     issuer,
-    audience,
-    jwksUri: `https://${authority}/${multiTenant ? 'common' : tenant}/discovery/v2.0/keys`,
+    audience: [clientId, ...appIdUris(options.appIdUri, clientId)],
+    jwksUri: appSigningKeys ? `${keys}?appid=${clientId}` : keys,
     validateKeyIssuer: true,
-    ...(options.allowedTenants !== undefined ? { allowedTenants: options.allowedTenants } : {}),
-    ...(options.allowedClientIds !== undefined ? { allowedClientIds: options.allowedClientIds } : {}),
+    ...(allowedTenants !== undefined ? { allowedTenants } : {}),
+    ...(allowedClientIds !== undefined ? { allowedClientIds } : {}),
   };
 }

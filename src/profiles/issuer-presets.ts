@@ -16,28 +16,43 @@ function trimSlashes(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
+const HOST = /^[a-z0-9.-]+(:[0-9]{1,5})?$/i;
+
 /** Options of {@link auth0}. */
 export interface Auth0Options {
   /** The tenant domain, e.g. `example.eu.auth0.com` or a custom domain. */
   domain: string;
   /** The API identifier (the `audience` the caller requested). */
   audience: string | readonly string[];
+  /**
+   * The namespaced claim an Auth0 Action writes roles to, e.g. `https://receipts.example.com/roles`
+   * (Auth0 access tokens carry no roles otherwise).
+   * @default undefined (roles from `roles`)
+   */
+  rolesClaim?: string;
 }
 
 /**
  * Auth0: issuer `https://<domain>/` (with its trailing slash), scopes from `scope` and RBAC `permissions`,
  * client id from `azp` (Auth0 profile) or `client_id` (RFC 9068 profile); both token profiles pass.
+ * Client-credentials tokens (`gty: "client-credentials"`) are app-only.
  *
  * @example
  * app.use(authenticate(auth0({ domain: 'example.eu.auth0.com', audience: 'https://receipts.example.com' })));
+ * @example
+ * // Roles written by an Action under a namespaced claim:
+ * auth0({ domain: 'example.eu.auth0.com', audience: 'https://receipts.example.com', rolesClaim: 'https://receipts.example.com/roles' });
  */
 export function auth0(options: Auth0Options): VerifierOptions {
-  const domain = trimSlashes(requireString(options.domain, 'auth0', 'domain')).replace(/^https:\/\//, '');
+  const domain = trimSlashes(requireString(options.domain, 'auth0', 'domain').replace(/^https:\/\//, ''));
+  if (!HOST.test(domain)) throw new TypeError('bearer-guard: auth0 option "domain" must be a host name');
+  const rolesClaim = options.rolesClaim === undefined ? undefined : requireString(options.rolesClaim, 'auth0', 'rolesClaim');
   return {
     profile: 'auth0',
     issuer: `https://${domain}/`,
     audience: options.audience,
     jwksUri: `https://${domain}/.well-known/jwks.json`,
+    ...(rolesClaim !== undefined ? { claims: { roles: [rolesClaim] } } : {}),
   };
 }
 
@@ -50,7 +65,9 @@ export interface OktaOptions {
 }
 
 /**
- * Okta custom authorization servers: `scp` as an array, client id in `cid`. Keys are discovered.
+ * Okta custom authorization servers: `scp` as an array, client id in `cid`. Keys are discovered from the
+ * issuer's metadata. Tokens of the org authorization server (issuer `https://<org>.okta.com`) are meant
+ * for Okta's own APIs, not yours. Groups need a custom claim: add `claims: { roles: ['groups'] }`.
  *
  * @example
  * app.use(authenticate(okta({ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' })));
@@ -84,6 +101,9 @@ export function keycloak(options: KeycloakOptions): VerifierOptions {
   const realm = requireString(options.realm, 'keycloak', 'realm');
   const issuer = `${base}/realms/${encodeURIComponent(realm)}`;
   const clientRoles = options.clientRoles ?? [];
+  if (!Array.isArray(clientRoles) || !clientRoles.every((client) => typeof client === 'string' && client !== '')) {
+    throw new TypeError('bearer-guard: keycloak option "clientRoles" must be an array of client ids');
+  }
   return {
     profile: 'keycloak',
     issuer,
@@ -116,6 +136,9 @@ export function cognito(options: CognitoOptions): VerifierOptions {
   const region = requireString(options.region, 'cognito', 'region');
   const pool = requireString(options.userPoolId, 'cognito', 'userPoolId');
   if (!/^[a-z0-9-]+$/.test(region)) throw new TypeError('bearer-guard: cognito option "region" must be a region name');
+  if (!pool.startsWith(`${region}_`) || !/^[a-z0-9-]+_[A-Za-z0-9]+$/.test(pool)) {
+    throw new TypeError('bearer-guard: cognito option "userPoolId" must be "<region>_<id>", in the given region');
+  }
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${encodeURIComponent(pool)}`;
   return {
     profile: 'cognito',
@@ -129,7 +152,9 @@ export function cognito(options: CognitoOptions): VerifierOptions {
 
 /** Options of {@link rfc9068}. */
 export interface Rfc9068Options {
+  /** The issuer identifier(s), exactly as in `iss` (and in the issuer's metadata). */
   issuer: string | readonly string[];
+  /** The resource indicator(s) of this API, as in `aud`. */
   audience: string | readonly string[];
   /** Set when the issuer does not publish discovery metadata. */
   jwksUri?: string;

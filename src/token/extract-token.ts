@@ -78,9 +78,13 @@ function fromHeader(value: string, realm: string | undefined): string | undefine
 
 function fromQuery(url: string, found: Found, realm: string | undefined): void {
   const mark = url.indexOf('?');
-  if (mark === -1 || !url.includes('access_token', mark)) return;
+  if (mark === -1) return;
+  const query = url.slice(mark + 1);
+  // Names are percent-decoded too (`access%5Ftoken` is `access_token`), so only a query with neither the
+  // plain name nor any escape can be skipped without parsing.
+  if (!query.includes('access_token') && !query.includes('%')) return;
   const values: string[] = [];
-  for (const [name, value] of new URLSearchParams(url.slice(mark + 1))) {
+  for (const [name, value] of new URLSearchParams(query)) {
     if (name === 'access_token') values.push(value);
     else if (name.startsWith('access_token[')) fail('token_parameter_invalid', realm);
   }

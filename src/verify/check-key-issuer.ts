@@ -1,15 +1,29 @@
 /**
- * Signing-key issuer validation, as Microsoft Entra ID publishes it: a JWK may carry its own `issuer`
- * (often the template `https://login.microsoftonline.com/{tenantid}/v2.0`). When the key has one and the
- * token has a `tid`, the token's `iss` must contain that tenant, and the key's issuer (with `{tenantid}`
- * replaced by the `tid`) must equal the token's `iss`, or the configured issuer of the same tenant (so a
- * v1 token, whose `iss` is `https://sts.windows.net/{tid}/`, may be signed by a key published for v2).
+ * Signing-key issuer validation, as Microsoft Entra ID publishes it: a JWK may carry its own `issuer`,
+ * either the template `https://login.microsoftonline.com/{tenantid}/v2.0` (the multi-tenant key set) or
+ * one tenant's issuer (a tenant's own key set, app-specific keys). When the key has one:
+ *
+ * 1. a key issuer equal to the token's `iss` passes;
+ * 2. otherwise the token must name its tenant in `tid`, and `iss` must be that tenant's issuer (its first
+ *    path segment is the `tid`), else `tenant_mismatch`;
+ * 3. the key issuer, `{tenantid}` replaced by the `tid`, must belong to that same tenant and equal `iss` or
+ *    one of the configured issuers (a v1.0 token, `https://sts.windows.net/{tid}/`, is signed by keys
+ *    published for v2.0), else `key_issuer_mismatch`.
+ *
+ * Keys without an `issuer` member (every other issuer's keys, Entra's v1.0 key set) are not affected.
  */
 import type { KeyEntry } from '../keys/jwk-set.js';
 import { TENANT_PLACEHOLDER } from './match-issuer.js';
 import { reject } from './token-rejection.js';
 
-/** Checks `entry.issuer` against the token's `iss` and `tid`. */
+/** The first path segment of an issuer URL (where Entra puts the tenant id), if it is a URL. */
+function tenantSegment(issuer: string): string | undefined {
+  if (!URL.canParse(issuer)) return undefined;
+  const first = new URL(issuer).pathname.split('/')[1];
+  return first === undefined || first === '' ? undefined : first;
+}
+
+/** Checks `entry.issuer` against the token's `iss` and `tid`; rejects a key of another issuer or tenant. */
 export function checkKeyIssuer(
   entry: KeyEntry,
   iss: string,
@@ -17,12 +31,16 @@ export function checkKeyIssuer(
   configuredIssuers: readonly string[],
 ): void {
   const keyIssuer = entry.issuer;
-  if (keyIssuer === undefined || keyIssuer.trim() === '' || typeof tid !== 'string' || tid === '') return;
-  if (!iss.includes(tid)) reject('tenant_mismatch');
-  const effective = keyIssuer.replaceAll(TENANT_PLACEHOLDER, tid);
+  if (keyIssuer === undefined || keyIssuer.trim() === '' || keyIssuer === iss) return;
+  if (typeof tid !== 'string' || tid === '') reject('key_issuer_mismatch');
+  if (tenantSegment(iss) !== tid) reject('tenant_mismatch');
+  const withTenant = (value: string): string => value.replaceAll(TENANT_PLACEHOLDER, () => tid); // no `$` patterns
+  const effective = withTenant(keyIssuer);
   if (effective === iss) return;
-  for (const configured of configuredIssuers) {
-    if (configured.replaceAll(TENANT_PLACEHOLDER, tid) === effective) return;
+  if (tenantSegment(effective) === tid) {
+    for (const configured of configuredIssuers) {
+      if (withTenant(configured) === effective) return;
+    }
   }
   reject('key_issuer_mismatch');
 }

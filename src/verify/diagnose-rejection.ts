@@ -1,11 +1,16 @@
 /**
- * Precise reasons for the rejections people fight most with Microsoft Entra ID, computed only on the
- * rejection path from the (unverified) token: a Microsoft Graph token sent to an API (it cannot be
- * validated outside Graph), a v1.0 token sent to a v2.0-only configuration or the reverse, a token from a
- * tenant that is not configured. The verdict is the same 401; only the stable reason gets sharper.
+ * Precise reasons for the rejections people fight most, computed only on the rejection path from the
+ * (unverified) token. The verdict is the same 401; only the stable reason gets sharper:
+ *
+ * - Microsoft Entra ID: a Microsoft Graph token sent to an API (`foreign_resource_token`: it cannot be
+ *   validated outside Graph), a v1.0 token sent to a v2.0-only configuration or the reverse
+ *   (`token_version_mismatch`), a token of a tenant that is not configured (`tenant_not_allowed`).
+ * - Keycloak and Amazon Cognito: an ID token (or any token that is not an access token) sent as a
+ *   Bearer token (`token_type_invalid`), told apart by Keycloak's payload `typ` and Cognito's `token_use`.
  */
 import type { InvalidTokenReason } from '../errors.js';
 import type { IssuerProfile, JsonObject } from '../types.js';
+import { TENANT_PLACEHOLDER } from './match-issuer.js';
 
 /** Audiences of Microsoft Graph tokens. */
 const GRAPH_AUDIENCES = new Set([
@@ -18,17 +23,21 @@ const GRAPH_AUDIENCES = new Set([
 const V1_HOSTS = new Set(['sts.windows.net', 'sts.chinacloudapi.cn']);
 const V2_HOSTS = new Set(['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn']);
 
-/** The Entra token version an issuer string denotes, if it is an Entra issuer. */
-export function entraIssuerVersion(issuer: string): 'v1' | 'v2' | undefined {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    return undefined;
-  }
+/** An Entra issuer: its token version and host. */
+interface EntraIssuer {
+  readonly version: 'v1' | 'v2';
+  readonly host: string;
+}
+
+/** The version and host of an Entra issuer string; `undefined` for any other issuer. */
+function parseEntraIssuer(issuer: string): EntraIssuer | undefined {
+  if (!URL.canParse(issuer)) return undefined;
+  const url = new URL(issuer);
   const segments = url.pathname.split('/').filter((s) => s !== '');
-  if (V1_HOSTS.has(url.hostname) && segments.length === 1) return 'v1';
-  if (V2_HOSTS.has(url.hostname) && segments.length === 2 && segments[1] === 'v2.0') return 'v2';
+  if (V1_HOSTS.has(url.hostname) && segments.length === 1) return { version: 'v1', host: url.hostname };
+  if (V2_HOSTS.has(url.hostname) && segments.length === 2 && segments[1] === 'v2.0') {
+    return { version: 'v2', host: url.hostname };
+  }
   return undefined;
 }
 
@@ -38,28 +47,51 @@ function isGraphToken(payload: JsonObject): boolean {
   return list.some((value) => typeof value === 'string' && GRAPH_AUDIENCES.has(value));
 }
 
-const REFINABLE = new Set<InvalidTokenReason>([
+/** Reasons an Entra token's shape can explain better. */
+const ENTRA_REFINABLE = new Set<InvalidTokenReason>([
   'issuer_mismatch',
   'signature_invalid',
   'key_not_found',
   'audience_mismatch',
 ]);
 
-/** Refines `reason` for tokens of Entra shape; returns `reason` unchanged otherwise. */
+/** Reasons a token of the wrong kind (ID token…) typically gets. */
+const KIND_REFINABLE = new Set<InvalidTokenReason>(['audience_mismatch', 'claim_missing', 'claim_invalid']);
+
+/** Whether a payload is clearly not an access token of the profile's issuer. */
+function isOtherTokenKind(payload: JsonObject, profile: IssuerProfile): boolean {
+  if (profile === 'keycloak') return payload.typ !== 'Bearer';
+  if (profile === 'cognito') return payload.token_use !== 'access';
+  return false;
+}
+
+function diagnoseEntra(reason: InvalidTokenReason, payload: JsonObject, configuredIssuers: readonly string[]): InvalidTokenReason {
+  if (isGraphToken(payload)) return 'foreign_resource_token';
+  const token = typeof payload.iss === 'string' ? parseEntraIssuer(payload.iss) : undefined;
+  if (reason !== 'issuer_mismatch' || token === undefined) return reason;
+  const configured = configuredIssuers.flatMap((issuer) => {
+    const parsed = parseEntraIssuer(issuer.replaceAll(TENANT_PLACEHOLDER, 'tenant'));
+    return parsed === undefined ? [] : [parsed];
+  });
+  if (configured.length === 0) return reason;
+  if (!configured.some((entry) => entry.version === token.version)) return 'token_version_mismatch';
+  // Same version and cloud, yet no configured issuer matched: the tenant is not one of ours.
+  if (configured.some((entry) => entry.version === token.version && entry.host === token.host)) {
+    return 'tenant_not_allowed';
+  }
+  return reason;
+}
+
+/** Refines `reason` for tokens of a recognisable shape; returns `reason` unchanged otherwise. */
 export function diagnoseRejection(
   reason: InvalidTokenReason,
   payload: JsonObject,
   profile: IssuerProfile,
   configuredIssuers: readonly string[],
 ): InvalidTokenReason {
-  if (!REFINABLE.has(reason)) return reason;
-  const iss = payload.iss;
-  const version = typeof iss === 'string' ? entraIssuerVersion(iss) : undefined;
-  if (profile !== 'entra' && version === undefined) return reason;
-  if (isGraphToken(payload)) return 'foreign_resource_token';
-  if (reason !== 'issuer_mismatch' || version === undefined) return reason;
-  const configured = new Set(configuredIssuers.map((issuer) => entraIssuerVersion(issuer.replace('{tenantid}', 'x'))));
-  configured.delete(undefined);
-  if (configured.size > 0 && !configured.has(version)) return 'token_version_mismatch';
-  return 'tenant_not_allowed';
+  if (KIND_REFINABLE.has(reason) && isOtherTokenKind(payload, profile)) return 'token_type_invalid';
+  if (!ENTRA_REFINABLE.has(reason)) return reason;
+  const entraShaped = typeof payload.iss === 'string' && parseEntraIssuer(payload.iss) !== undefined;
+  if (profile !== 'entra' && !entraShaped) return reason;
+  return diagnoseEntra(reason, payload, configuredIssuers);
 }

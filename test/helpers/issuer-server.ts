@@ -1,7 +1,7 @@
 /**
  * A real issuer metadata + JWKS server on 127.0.0.1 whose behaviour each test controls and whose hits it
  * counts: OpenID discovery, RFC 8414 metadata, the JWK Set, and faults (status codes, hangs, garbage,
- * huge bodies, redirects, slow bodies).
+ * huge bodies, redirects, slow answers, dripping bodies, dropped connections) or held answers (`gate`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -15,7 +15,13 @@ export type EndpointBehaviour =
   | { kind: 'body'; body: string | Buffer; contentType?: string }
   | { kind: 'huge'; bytes: number; declareLength?: boolean }
   | { kind: 'redirect'; location: string; status?: number }
-  | { kind: 'slow'; delayMs: number };
+  | { kind: 'slow'; delayMs: number }
+  /** 200 and headers at once, then one byte of JSON whitespace every `intervalMs`, never ending. */
+  | { kind: 'drip'; intervalMs: number }
+  /** Drops the connection without answering. */
+  | { kind: 'reset' }
+  /** Answers like `ok` once `until` settles (requests arriving meanwhile all wait). */
+  | { kind: 'gate'; until: Promise<unknown> };
 
 /** A running issuer server. */
 export interface IssuerServer {
@@ -48,11 +54,17 @@ function sendJson(res: ServerResponse, value: unknown, contentType = 'applicatio
   res.end(body);
 }
 
-/** Starts a server; `path` is the path prefix of the issuer (e.g. `/tenant-a`). */
-export async function startIssuerServer(options: { keys?: JWK[]; path?: string } = {}): Promise<IssuerServer> {
+/**
+ * Starts a server; `path` is the path prefix of the issuer (e.g. `/tenant-a`); `jwksPath` is where the JWK
+ * Set is served (default `<path>/jwks`), to mimic an issuer's own layout (e.g. `/common/discovery/v2.0/keys`).
+ */
+export async function startIssuerServer(
+  options: { keys?: JWK[]; path?: string; jwksPath?: string } = {},
+): Promise<IssuerServer> {
   const sockets = new Set<Socket>();
   const hits = new Map<string, number>();
   const path = options.path ?? '';
+  const jwksPath = options.jwksPath ?? `${path}/jwks`;
   const state = {
     keys: options.keys ?? [],
     jwks: { kind: 'ok' } as EndpointBehaviour,
@@ -105,6 +117,24 @@ export async function startIssuerServer(options: { keys?: JWK[]; path?: string }
       case 'slow':
         setTimeout(ok, behaviour.delayMs).unref();
         return;
+      case 'drip': {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{');
+        const timer = setInterval(() => res.write(' '), behaviour.intervalMs);
+        res.on('close', () => clearInterval(timer));
+        res.on('error', () => undefined);
+        return;
+      }
+      case 'reset':
+        res.socket?.destroy();
+        return;
+      case 'gate': {
+        const release = (): void => {
+          if (!res.destroyed) ok();
+        };
+        behaviour.until.then(release, release);
+        return;
+      }
     }
   };
 
@@ -115,10 +145,10 @@ export async function startIssuerServer(options: { keys?: JWK[]; path?: string }
     const metadata = (): void =>
       sendJson(res, {
         issuer: state.metadataIssuer ?? issuer,
-        jwks_uri: `${issuer}/jwks`,
+        jwks_uri: `${base}${jwksPath}`,
         token_endpoint: `${issuer}/token`,
       });
-    if (url === `${path}/jwks`) {
+    if (url === jwksPath) {
       behave(state.jwks, res, () => sendJson(res, { keys: state.keys }, 'application/jwk-set+json'));
     } else if (url === `${path}/.well-known/openid-configuration`) {
       if (!state.openidDiscovery) {
@@ -142,9 +172,9 @@ export async function startIssuerServer(options: { keys?: JWK[]; path?: string }
 
   return Object.assign(state, {
     url,
-    jwksUri: `${url}/jwks`,
+    jwksUri: `${base}${jwksPath}`,
     hits,
-    jwksHits: () => hits.get(`${path}/jwks`) ?? 0,
+    jwksHits: () => hits.get(jwksPath) ?? 0,
     discoveryHits: () =>
       (hits.get(`${path}/.well-known/openid-configuration`) ?? 0) +
       (hits.get(`/.well-known/oauth-authorization-server${path}`) ?? 0),

@@ -1,0 +1,79 @@
+/**
+ * The middlewares compared: bare Express (no auth), bearer-guard with and without its verified-token
+ * cache, express-oauth2-jwt-bearer, express-jwt + jwks-rsa, and a hand-written jose.jwtVerify middleware.
+ * Each is configured the way its documentation recommends for an RS/ES/EdDSA JWKS issuer.
+ */
+import type { RequestHandler } from 'express';
+import { auth as eojbAuth } from 'express-oauth2-jwt-bearer';
+import { expressjwt } from 'express-jwt';
+import jwksRsa from 'jwks-rsa';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { authenticate } from '../src/index.js';
+
+/** The contenders, in report order. */
+export const CONTENDERS = [
+  'bare',
+  'bearer-guard',
+  'bearer-guard (no cache)',
+  'express-oauth2-jwt-bearer',
+  'express-jwt + jwks-rsa',
+  'jose.jwtVerify',
+] as const;
+
+/** A contender's name. */
+export type Contender = (typeof CONTENDERS)[number];
+
+/** What every contender is configured with. */
+export interface IssuerConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUri: string;
+  readonly algorithms: string[];
+}
+
+/** Contenders that cannot verify an algorithm (jsonwebtoken has no EdDSA). */
+export function supports(contender: Contender, alg: string): boolean {
+  return !(contender === 'express-jwt + jwks-rsa' && alg === 'EdDSA');
+}
+
+/** The middleware chain of `contender`. */
+export function createContender(contender: Contender, config: IssuerConfig): RequestHandler[] {
+  const { issuer, audience, jwksUri, algorithms } = config;
+  switch (contender) {
+    case 'bare':
+      return [];
+    case 'bearer-guard':
+      return [authenticate({ issuer, audience, jwksUri, algorithms }) as unknown as RequestHandler];
+    case 'bearer-guard (no cache)':
+      return [authenticate({ issuer, audience, jwksUri, algorithms, cache: false }) as unknown as RequestHandler];
+    case 'express-oauth2-jwt-bearer':
+      return [eojbAuth({ issuer, audience, jwksUri, tokenSigningAlg: algorithms[0] })];
+    case 'express-jwt + jwks-rsa':
+      return [
+        expressjwt({
+          secret: jwksRsa.expressJwtSecret({ jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 }),
+          audience,
+          issuer,
+          algorithms: algorithms as never,
+        }),
+      ];
+    case 'jose.jwtVerify': {
+      const jwks = createRemoteJWKSet(new URL(jwksUri));
+      const middleware: RequestHandler = (req, _res, next) => {
+        const header = req.headers.authorization;
+        if (header === undefined || !header.startsWith('Bearer ')) {
+          next(Object.assign(new Error('unauthorized'), { status: 401 }));
+          return;
+        }
+        jwtVerify(header.slice(7), jwks, { issuer, audience, algorithms }).then(
+          (result) => {
+            (req as unknown as { auth: unknown }).auth = result.payload;
+            next();
+          },
+          (error: unknown) => next(Object.assign(error as Error, { status: 401 })),
+        );
+      };
+      return [middleware];
+    }
+  }
+}

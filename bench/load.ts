@@ -1,0 +1,116 @@
+/**
+ * Load runs: start a contender server (on core 0 when `taskset` exists), drive it with autocannon from this
+ * process (on core 1), and measure throughput, p99 latency and the server's CPU time per request.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import autocannon from 'autocannon';
+import type { Contender, IssuerConfig } from './contenders.js';
+
+/** One measured run. */
+export interface RunResult {
+  readonly requestsPerSecond: number;
+  readonly p99Ms: number;
+  readonly responses: number;
+  readonly failures: number;
+  readonly cpuMicrosPerRequest: number;
+}
+
+/** Load settings. */
+export interface LoadSettings {
+  readonly connections: number;
+  readonly durationSec: number;
+  readonly warmupSec: number;
+}
+
+const canPin = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+
+/** Pins this process (the load generator) to core 1 when possible; returns whether pinning is active. */
+export function pinLoadGenerator(): boolean {
+  if (!canPin) return false;
+  return spawnSync('taskset', ['-cp', '1', String(process.pid)]).status === 0;
+}
+
+type ServerMessage = { type: 'listening'; port: number } | { type: 'cpu'; micros: number; rss: number };
+
+function ask(child: ChildProcess, type: 'cpu'): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: ServerMessage): void => {
+      if (message.type === type) {
+        child.off('message', onMessage);
+        resolve(message.micros);
+      }
+    };
+    child.on('message', onMessage);
+    child.send({ type });
+  });
+}
+
+async function startServer(contender: Contender, config: IssuerConfig): Promise<{ child: ChildProcess; port: number }> {
+  const nodeArgs = ['--import', 'tsx', new URL('./server.ts', import.meta.url).pathname];
+  const child = canPin
+    ? spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, NODE_ENV: 'production', BENCH_CONTENDER: contender, BENCH_CONFIG: JSON.stringify(config) },
+      })
+    : spawn(process.execPath, nodeArgs, {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, NODE_ENV: 'production', BENCH_CONTENDER: contender, BENCH_CONFIG: JSON.stringify(config) },
+      });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: ServerMessage) => {
+      if (message.type === 'listening') resolve(message.port);
+    });
+    child.once('exit', (code) => reject(new Error(`bench server for ${contender} exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+function fire(port: number, tokens: readonly string[], connections: number, durationSec: number): Promise<autocannon.Result> {
+  let next = 0;
+  const options: autocannon.Options = {
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: durationSec,
+    requests: [
+      tokens.length === 1
+        ? { method: 'GET', path: '/receipts/42', headers: { authorization: `Bearer ${tokens[0]}` } }
+        : {
+            method: 'GET',
+            path: '/receipts/42',
+            setupRequest: (request) => {
+              request.headers = { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` };
+              return request;
+            },
+          },
+    ],
+  };
+  return autocannon(options);
+}
+
+/** Runs one contender under one workload. */
+export async function runLoad(
+  contender: Contender,
+  config: IssuerConfig,
+  tokens: readonly string[],
+  settings: LoadSettings,
+): Promise<RunResult> {
+  const { child, port } = await startServer(contender, config);
+  try {
+    await fire(port, tokens, settings.connections, settings.warmupSec);
+    const before = await ask(child, 'cpu');
+    const result = await fire(port, tokens, settings.connections, settings.durationSec);
+    const after = await ask(child, 'cpu');
+    const responses = result['2xx'] + result.non2xx;
+    return {
+      requestsPerSecond: responses / settings.durationSec,
+      p99Ms: result.latency.p99,
+      responses,
+      failures: result.non2xx + result.errors + result.timeouts,
+      cpuMicrosPerRequest: (after - before) / Math.max(1, responses),
+    };
+  } finally {
+    child.send({ type: 'exit' });
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}

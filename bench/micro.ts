@@ -1,0 +1,54 @@
+/**
+ * Per-token verification cost per algorithm, in one process: raw `crypto.verify` with a ready KeyObject
+ * (the floor), bearer-guard without cache (every token verified), bearer-guard with a cache hit, and
+ * `jose.jwtVerify` with a local JWK Set. Prints one JSON line of microseconds per operation.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createVerifier } from '../src/index.js';
+import { startJwksServer } from './jwks-server.js';
+import { createBenchKeys, signPool, type BenchAlgorithm } from './tokens.js';
+
+const POOL = Number(process.env.BENCH_MICRO_POOL ?? 3000);
+const keys = createBenchKeys();
+const jwks = await startJwksServer(keys.jwks);
+const localJwks = createLocalJWKSet(keys.jwks as JSONWebKeySet);
+const claims = { issuer: jwks.issuer, audience: 'api://receipts', lifetimeSec: 3600 };
+
+async function time(label: string, count: number, op: (i: number) => unknown): Promise<number> {
+  for (let i = 0; i < Math.min(200, count); i++) await op(i);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) await op(i);
+  const micros = Number(process.hrtime.bigint() - start) / 1000 / count;
+  process.stderr.write(`  ${label}: ${micros.toFixed(1)} µs\n`);
+  return micros;
+}
+
+const results: Record<string, Record<string, number>> = {};
+for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
+  const key = keys.keys[alg];
+  const pool = signPool(key, POOL, claims);
+  const publicKey = createPublicKey({ key: key.jwk as never, format: 'jwk' });
+  const parts = pool.map((token) => {
+    const last = token.lastIndexOf('.');
+    return { input: Buffer.from(token.slice(0, last)), signature: Buffer.from(token.slice(last + 1), 'base64url') };
+  });
+  const hash = alg === 'EdDSA' ? null : 'sha256';
+  const keyOption = alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
+  const base = { issuer: claims.issuer, audience: claims.audience, jwksUri: jwks.jwksUri };
+  const uncached = createVerifier({ ...base, cache: false });
+  const cached = createVerifier(base);
+  await uncached.ready();
+  await cached.ready();
+  process.stderr.write(`${alg}\n`);
+  results[alg] = {
+    'crypto.verify': await time('crypto.verify', POOL, (i) => verify(hash, parts[i]!.input, keyOption, parts[i]!.signature)),
+    'bearer-guard (no cache)': await time('bearer-guard', POOL, (i) => uncached.verify(pool[i]!)),
+    'bearer-guard (cache hit)': await time('bearer-guard cache hit', POOL, () => cached.verify(pool[0]!)),
+    'jose.jwtVerify': await time('jose', POOL, (i) =>
+      jwtVerify(pool[i]!, localJwks, { issuer: claims.issuer, audience: claims.audience }),
+    ),
+  };
+}
+await jwks.close();
+console.log(JSON.stringify(results));

@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: bearer-guard side by side with bare Express and its peers, in one run.
+ *
+ * - Load: autocannon (this process, core 1) against one Express 5 server per run (core 0), 50
+ *   connections, contenders interleaved over several rounds; workloads: one reused token, and distinct
+ *   tokens from a pool larger than bearer-guard's cache (RS256, ES256, EdDSA). Medians are reported with
+ *   ratios to bare Express and to express-oauth2-jwt-bearer, and the server CPU added per request.
+ * - JWKS fetch counts under a cold herd and unknown-kid floods.
+ * - Heap after many distinct valid tokens.
+ * - Per-token verification cost per algorithm.
+ *
+ * Writes bench/RESULTS.md. Environment: BENCH_ROUNDS (3), BENCH_DURATION (8 s), BENCH_WARMUP (2 s),
+ * BENCH_CONNECTIONS (50), BENCH_POOL (12000), BENCH_MEMORY_TOKENS (1000000), BENCH_QUICK=1 (1 round of 3 s,
+ * small pools: a smoke run, not for publishing).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { CONTENDERS, supports, type Contender } from './contenders.js';
+import { measureHerd, type HerdResult } from './herd.js';
+import { startJwksServer } from './jwks-server.js';
+import { pinLoadGenerator, runLoad, type RunResult } from './load.js';
+import { renderReport, type Workload } from './report.js';
+import { createBenchKeys, signPool, type BenchAlgorithm } from './tokens.js';
+
+const quick = process.env.BENCH_QUICK === '1';
+const settings = {
+  rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3)),
+  durationSec: Number(process.env.BENCH_DURATION ?? (quick ? 3 : 8)),
+  warmupSec: Number(process.env.BENCH_WARMUP ?? (quick ? 1 : 2)),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
+  pool: Number(process.env.BENCH_POOL ?? (quick ? 2000 : 12_000)),
+  memoryTokens: Number(process.env.BENCH_MEMORY_TOKENS ?? (quick ? 20_000 : 1_000_000)),
+};
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+const pinned = pinLoadGenerator();
+log(`bench: ${settings.rounds} round(s) × ${settings.durationSec} s, ${settings.connections} connections, pinning ${pinned ? 'on' : 'off'}`);
+
+const keys = createBenchKeys();
+const jwks = await startJwksServer(keys.jwks);
+const audience = 'api://receipts';
+const claims = { issuer: jwks.issuer, audience, lifetimeSec: 7200 };
+
+const workloads: Workload[] = [
+  { id: 'reused-RS256', title: 'Reused token (RS256)', alg: 'RS256', tokens: signPool(keys.keys.RS256, 1, claims) },
+];
+for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
+  log(`signing ${settings.pool} ${alg} tokens…`);
+  workloads.push({ id: `distinct-${alg}`, title: `Distinct tokens (${alg})`, alg, tokens: signPool(keys.keys[alg], settings.pool, claims) });
+}
+
+const results = new Map<string, RunResult[]>();
+for (let round = 1; round <= settings.rounds; round++) {
+  for (const workload of workloads) {
+    // Rotate the order each round so no contender always runs first or last.
+    const order = CONTENDERS.filter((c) => supports(c, workload.alg));
+    const shift = (round - 1) % order.length;
+    for (const contender of [...order.slice(shift), ...order.slice(0, shift)]) {
+      const config = { issuer: jwks.issuer, audience, jwksUri: jwks.jwksUri, algorithms: [workload.alg] };
+      const result = await runLoad(contender, config, workload.tokens, settings);
+      const id = `${workload.id}|${contender}`;
+      results.set(id, [...(results.get(id) ?? []), result]);
+      log(
+        `round ${round} ${workload.id.padEnd(14)} ${contender.padEnd(26)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
+          `  p99 ${result.p99Ms} ms  cpu ${result.cpuMicrosPerRequest.toFixed(0)} µs/req${result.failures > 0 ? `  FAILURES ${result.failures}` : ''}`,
+      );
+    }
+  }
+}
+await jwks.close();
+
+log('JWKS herd and flood…');
+const herd: HerdResult[] = [];
+for (const contender of CONTENDERS.filter((c): c is Exclude<Contender, 'bare'> => c !== 'bare')) {
+  herd.push(await measureHerd(contender));
+}
+
+const childJson = (script: string, env: Record<string, string>, nodeFlags: string[] = []): unknown => {
+  const out = execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', new URL(script, import.meta.url).pathname], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const lines = out.toString().trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!);
+};
+
+log(`heap after ${settings.memoryTokens} distinct tokens…`);
+const memory = childJson('./memory.ts', { BENCH_MEMORY_TOKENS: String(settings.memoryTokens) }, ['--expose-gc']);
+log('per-token verification cost…');
+const micro = childJson('./micro.ts', {});
+
+const report = renderReport({
+  settings: { ...settings, pinned },
+  machine: `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}`,
+  workloads,
+  results,
+  herd,
+  memory: memory as Parameters<typeof renderReport>[0]['memory'],
+  micro: micro as Parameters<typeof renderReport>[0]['micro'],
+});
+const target = process.env.BENCH_OUT ?? new URL(quick ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url).pathname;
+writeFileSync(target, report);
+process.stdout.write(report);
+log(`written to ${target}`);

@@ -1,0 +1,19 @@
+/**
+ * `bearer-guard/testing`: a local OAuth 2.0 authorization server for your tests and demos.
+ *
+ * NEVER use it in production. It listens on loopback only, keeps keys and client secrets in memory and
+ * exists so that tests exercise the real path (discovery, JWKS fetch, signature, claims) with real tokens
+ * instead of mocks.
+ *
+ * This module only re-exports.
+ */
+export {
+  createTestIssuer,
+  type RotateKeysOptions,
+  type TestIssuer,
+  type TestIssuerOptions,
+} from './create-test-issuer.js';
+export { DEFAULT_CLIENT_ID, type SignTokenOptions, type TestTokenClaims } from './mint-token.js';
+export { TOKEN_PRESETS, type TokenPreset } from './token-presets.js';
+export { TEST_SIGNING_ALGORITHMS, type TestSigningAlgorithm } from './signing-keys.js';
+export { createClientKey, type TestClient, type TestClientAuthMethod, type TestClientKey } from './test-client.js';

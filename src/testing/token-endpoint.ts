@@ -1,0 +1,100 @@
+/**
+ * The token endpoint: the client credentials grant (RFC 6749 §4.4) with the successful response of §5.1
+ * and the errors of §5.2. Requests are `POST` with an `application/x-www-form-urlencoded` body whose
+ * parameters each appear at most once (§3.2).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticateClient, type ClientAuthContext } from './client-auth.js';
+import { sendJson, sendTokenError, TokenEndpointError } from './oauth-error.js';
+import { isScopeToken, type RegisteredClient } from './test-client.js';
+
+/** Largest accepted request body, in bytes. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** What the token endpoint needs from the issuer. */
+export interface TokenEndpointContext extends ClientAuthContext {
+  /** Mints the access token of `client` with `scopes`; `expiresIn` in seconds. */
+  issue(client: RegisteredClient, scopes: readonly string[]): Promise<{ token: string; expiresIn: number }>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new TokenEndpointError('invalid_request', 'The request body is too large'));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function readParams(req: IncomingMessage): Promise<URLSearchParams> {
+  if (req.method !== 'POST') {
+    throw new TokenEndpointError('invalid_request', 'The token endpoint only accepts POST', {
+      status: 405,
+      headers: { Allow: 'POST' },
+    });
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new TokenEndpointError('invalid_request', 'The body must be application/x-www-form-urlencoded');
+  }
+  const params = new URLSearchParams(await readBody(req));
+  const seen = new Set<string>();
+  for (const name of params.keys()) {
+    if (seen.has(name)) throw new TokenEndpointError('invalid_request', `The parameter ${name} is repeated`);
+    seen.add(name);
+  }
+  return params;
+}
+
+/** The scopes granted for the request's `scope` parameter (all allowed scopes when it is absent). */
+export function grantScopes(client: RegisteredClient, requested: string | null): readonly string[] {
+  if (requested === null) return client.scopes;
+  const words = requested.split(' ').filter((word) => word !== '');
+  if (words.length === 0 || !words.every(isScopeToken)) {
+    throw new TokenEndpointError('invalid_scope', 'The scope parameter is malformed');
+  }
+  const refused = words.filter((word) => !client.scopes.includes(word));
+  if (refused.length > 0) {
+    throw new TokenEndpointError('invalid_scope', `The client may not request the scope ${refused.join(' ')}`);
+  }
+  return [...new Set(words)];
+}
+
+/** Answers one token request. Resolves to true when a token was issued. */
+export async function handleTokenRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: TokenEndpointContext,
+): Promise<boolean> {
+  try {
+    const params = await readParams(req);
+    const grantType = params.get('grant_type');
+    if (grantType === null || grantType === '') throw new TokenEndpointError('invalid_request', 'Missing grant_type');
+    if (grantType !== 'client_credentials') {
+      throw new TokenEndpointError('unsupported_grant_type', 'Only the client_credentials grant is supported');
+    }
+    const { client } = await authenticateClient(context, req.headers.authorization, params);
+    const scopes = grantScopes(client, params.get('scope'));
+    const { token, expiresIn } = await context.issue(client, scopes);
+    sendJson(res, 200, {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+      ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
+    });
+    return true;
+  } catch (error) {
+    if (!(error instanceof TokenEndpointError)) throw error;
+    sendTokenError(res, error);
+    return false;
+  }
+}

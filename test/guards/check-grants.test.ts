@@ -1,0 +1,152 @@
+/**
+ * The pure grant checks: exact, case-sensitive comparison, `all` / `any` matching, scope-or-role, and the
+ * validation of required values at configuration time.
+ */
+import { describe, expect, it } from 'vitest';
+import { hasRoles, hasScopes, hasScopesOrRoles, type AuthInfo } from '../../src/index.js';
+import { hasGrants, toMatchMode, toRequirement } from '../../src/guards/check-grants.js';
+
+function identity(scopes: string[], roles: string[] = []): AuthInfo {
+  return Object.freeze({
+    token: 'unused',
+    header: {},
+    payload: {},
+    issuer: 'https://login.example.com/',
+    audience: ['api://receipts'],
+    scopes,
+    roles,
+    isAppOnly: true,
+    expiresAt: new Date(0),
+  });
+}
+
+describe('hasGrants', () => {
+  it('needs every value under "all" (the default)', () => {
+    expect(hasGrants(['a', 'b'], ['a', 'b'])).toBe(true);
+    expect(hasGrants(['a'], ['a', 'b'])).toBe(false);
+    expect(hasGrants(['a', 'b'], ['b'], 'all')).toBe(true);
+  });
+
+  it('needs one value under "any"', () => {
+    expect(hasGrants(['b'], ['a', 'b'], 'any')).toBe(true);
+    expect(hasGrants(['c'], ['a', 'b'], 'any')).toBe(false);
+  });
+
+  it('grants nothing from an empty grant list', () => {
+    expect(hasGrants([], ['a'])).toBe(false);
+    expect(hasGrants([], ['a'], 'any')).toBe(false);
+  });
+});
+
+describe('hasScopes', () => {
+  it('accepts a single required scope as a string', () => {
+    expect(hasScopes(identity(['receipts.read']), 'receipts.read')).toBe(true);
+    expect(hasScopes(identity(['receipts.read']), 'receipts.write')).toBe(false);
+  });
+
+  it('compares exactly and case-sensitively', () => {
+    const auth = identity(['Receipts.Read', 'receipts.read:all', 'receipts']);
+    expect(hasScopes(auth, 'receipts.read')).toBe(false);
+    expect(hasScopes(auth, 'receipts.rea')).toBe(false);
+    expect(hasScopes(auth, 'Receipts.Read')).toBe(true);
+  });
+
+  it('treats no pattern or hierarchy as special', () => {
+    expect(hasScopes(identity(['receipts.*']), 'receipts.read')).toBe(false);
+    expect(hasScopes(identity(['receipts']), 'receipts.read')).toBe(false);
+    expect(hasScopes(identity(['*']), 'receipts.read')).toBe(false);
+  });
+
+  it('honours match "all" and "any"', () => {
+    const auth = identity(['receipts.read']);
+    expect(hasScopes(auth, ['receipts.read', 'receipts.write'])).toBe(false);
+    expect(hasScopes(auth, ['receipts.read', 'receipts.write'], { match: 'any' })).toBe(true);
+    expect(hasScopes(auth, ['receipts.write', 'reports.read'], { match: 'any' })).toBe(false);
+  });
+});
+
+describe('hasRoles', () => {
+  it('checks roles, not scopes', () => {
+    const auth = identity(['Receipts.Admin'], ['receipts.read']);
+    expect(hasRoles(auth, 'Receipts.Admin')).toBe(false);
+    expect(hasRoles(auth, 'receipts.read')).toBe(true);
+  });
+
+  it('honours match "all" and "any"', () => {
+    const auth = identity([], ['Receipts.Admin']);
+    expect(hasRoles(auth, ['Receipts.Admin', 'Receipts.Audit'])).toBe(false);
+    expect(hasRoles(auth, ['Receipts.Admin', 'Receipts.Audit'], { match: 'any' })).toBe(true);
+  });
+
+  it('compares case-sensitively', () => {
+    expect(hasRoles(identity([], ['admin']), 'Admin')).toBe(false);
+  });
+});
+
+describe('hasScopesOrRoles', () => {
+  it('passes with any listed scope', () => {
+    expect(hasScopesOrRoles(identity(['receipts.read']), { scopes: ['receipts.write', 'receipts.read'], roles: ['Admin'] })).toBe(true);
+  });
+
+  it('passes with any listed role', () => {
+    expect(hasScopesOrRoles(identity([], ['Admin']), { scopes: ['receipts.read'], roles: ['Audit', 'Admin'] })).toBe(true);
+  });
+
+  it('fails with neither', () => {
+    expect(hasScopesOrRoles(identity(['reports.read'], ['Viewer']), { scopes: ['receipts.read'], roles: ['Admin'] })).toBe(false);
+  });
+
+  it('does not cross a role over to the scope list or back', () => {
+    expect(hasScopesOrRoles(identity(['Admin']), { roles: ['Admin'] })).toBe(false);
+    expect(hasScopesOrRoles(identity([], ['receipts.read']), { scopes: ['receipts.read'] })).toBe(false);
+  });
+
+  it('fails when nothing is listed', () => {
+    expect(hasScopesOrRoles(identity(['a'], ['b']), {})).toBe(false);
+  });
+});
+
+describe('toRequirement', () => {
+  it('turns a string into a one-value list and removes duplicates', () => {
+    expect(toRequirement('a', 'requireScopes(scopes)')).toEqual(['a']);
+    expect(toRequirement(['a', 'b', 'a'], 'requireScopes(scopes)')).toEqual(['a', 'b']);
+  });
+
+  it('returns a frozen copy', () => {
+    const input = ['a'];
+    const required = toRequirement(input, 'requireScopes(scopes)');
+    input.push('b');
+    expect(required).toEqual(['a']);
+    expect(Object.isFrozen(required)).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['an empty list', []],
+    ['an empty string', ''],
+    ['a value with a space', 'receipts.read receipts.write'],
+    ['a value with a quote', 'receipts"read'],
+    ['a value with a backslash', 'receipts\\read'],
+    ['a non-ASCII value', 'reçus.lire'],
+    ['a number', 42],
+    ['a list with a number', ['a', 1]],
+    ['undefined', undefined],
+  ])('throws a TypeError naming the guard for %s', (_name, value) => {
+    expect(() => toRequirement(value, 'requireScopes(scopes)')).toThrow(TypeError);
+    expect(() => toRequirement(value, 'requireScopes(scopes)')).toThrow(/requireScopes\(scopes\)/);
+  });
+
+  it('allows an empty list only when told to', () => {
+    expect(toRequirement([], 'requireScopesOrRoles({ scopes })', true)).toEqual([]);
+  });
+});
+
+describe('toMatchMode', () => {
+  it('defaults to "all"', () => {
+    expect(toMatchMode(undefined, 'requireScopes(options)')).toBe('all');
+    expect(toMatchMode({}, 'requireScopes(options)')).toBe('all');
+  });
+
+  it.each(['some', 'ALL', ''])('throws a TypeError naming the option for match %j', (match) => {
+    expect(() => toMatchMode({ match } as never, 'requireScopes(options)')).toThrow(/requireScopes\(options\)\.match/);
+  });
+});

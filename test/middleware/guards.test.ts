@@ -1,0 +1,299 @@
+/**
+ * The route guards over HTTP on every framework: requireScopes / requireRoles (match all or any),
+ * requireScopesOrRoles, failing closed without an identity from authenticate(), the realm of 403s, and
+ * configuration errors thrown when a guard is created.
+ */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  authenticate,
+  createVerifier,
+  requireRoles,
+  requireScopes,
+  requireScopesOrRoles,
+  type AuthInfo,
+  type Middleware,
+  type Verifier,
+} from '../../src/index.js';
+import { FRAMEWORKS } from '../helpers/frameworks.js';
+import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
+import { createTestKey, signToken, type TestKey } from '../helpers/keys.js';
+
+const AUDIENCE = 'api://receipts';
+const BARE = 'Bearer realm="api"';
+
+function forbidden(kind: 'scope' | 'role' | 'scope or role', scope: string, realm = 'api'): string {
+  return `Bearer realm="${realm}", error="insufficient_scope", error_description="The access token lacks a required ${kind}", scope="${scope}"`;
+}
+
+let server: IssuerServer;
+let key: TestKey;
+beforeAll(async () => {
+  key = await createTestKey('ES256');
+  server = await startIssuerServer({ keys: [key.jwk] });
+});
+afterAll(async () => server.close());
+
+function bearer(claims: Record<string, unknown>): Promise<string> {
+  return signToken(key, { iss: server.url, aud: AUDIENCE, client_id: 'payments', ...claims }).then((t) => `Bearer ${t}`);
+}
+
+describe.each(FRAMEWORKS)('$name', ({ build }) => {
+  const app = () => {
+    const auth = authenticate({ issuer: server.url, audience: AUDIENCE });
+    const custom = authenticate({ issuer: server.url, audience: AUDIENCE, realm: 'receipts' });
+    const forge: Middleware = (req, _res, next) => {
+      (req as { auth?: unknown }).auth = { scopes: ['receipts.read'], roles: ['Receipts.Admin'] };
+      next();
+    };
+    const forgeString: Middleware = (req, _res, next) => {
+      (req as { auth?: unknown }).auth = 'receipts.read';
+      next();
+    };
+    return build([
+      { path: '/scope', chain: [auth, requireScopes('receipts.read')] },
+      { path: '/scopes-all', chain: [auth, requireScopes(['receipts.read', 'receipts.write'])] },
+      { path: '/scopes-any', chain: [auth, requireScopes(['receipts.read', 'receipts.write'], { match: 'any' })] },
+      { path: '/role', chain: [auth, requireRoles('Receipts.Admin')] },
+      { path: '/roles-all', chain: [auth, requireRoles(['Receipts.Admin', 'Receipts.Audit'])] },
+      { path: '/roles-any', chain: [auth, requireRoles(['Receipts.Admin', 'Receipts.Audit'], { match: 'any' })] },
+      { path: '/either', chain: [auth, requireScopesOrRoles({ scopes: ['receipts.read', 'receipts.list'], roles: ['Receipts.Admin'] })] },
+      { path: '/either-roles-only', chain: [auth, requireScopesOrRoles({ roles: ['Receipts.Admin'] })] },
+      { path: '/chained', chain: [auth, requireScopes('receipts.read'), requireRoles('Receipts.Admin')] },
+      { path: '/duplicates', chain: [auth, requireScopes(['receipts.read', 'receipts.read', 'receipts.write'])] },
+      { path: '/realm', chain: [custom, requireScopes('receipts.write')] },
+      { path: '/no-auth', chain: [requireScopes('receipts.read')] },
+      { path: '/no-auth-role', chain: [requireRoles('Receipts.Admin')] },
+      { path: '/no-auth-either', chain: [requireScopesOrRoles({ scopes: ['receipts.read'] })] },
+      { path: '/forged', chain: [forge, requireScopes('receipts.read')] },
+      { path: '/forged-string', chain: [forgeString, requireRoles('Receipts.Admin')] },
+    ]);
+  };
+  let server1: ReturnType<typeof app>;
+  beforeAll(() => {
+    server1 = app();
+  });
+
+  const get = async (path: string, claims?: Record<string, unknown>) => {
+    const req = request(server1).get(path);
+    return claims === undefined ? req : req.set('Authorization', await bearer(claims));
+  };
+
+  describe('requireScopes', () => {
+    it('answers 200 when the required scope is granted', async () => {
+      const res = await get('/scope', { scope: 'receipts.read' });
+      expect(res.status).toBe(200);
+      expect(res.body.scopes).toEqual(['receipts.read']);
+    });
+
+    it('answers 403 insufficient_scope when the required scope is missing', async () => {
+      const res = await get('/scope', { scope: 'receipts.write' });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.read'));
+    });
+
+    it('answers 403 when the token grants no scope at all', async () => {
+      const res = await get('/scope', {});
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.read'));
+    });
+
+    it('needs every scope by default and lists them all in the challenge', async () => {
+      expect((await get('/scopes-all', { scope: 'receipts.read receipts.write' })).status).toBe(200);
+      const res = await get('/scopes-all', { scope: 'receipts.write' });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.read receipts.write'));
+    });
+
+    it('needs one scope with match "any" and still lists them all', async () => {
+      expect((await get('/scopes-any', { scp: ['receipts.write'] })).status).toBe(200);
+      const res = await get('/scopes-any', { scope: 'reports.read' });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.read receipts.write'));
+    });
+
+    it('does not take a role for a scope', async () => {
+      const res = await get('/scope', { roles: ['receipts.read'] });
+      expect(res.status).toBe(403);
+    });
+
+    it('lists a value required twice only once', async () => {
+      const res = await get('/duplicates', { scope: 'receipts.read' });
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.read receipts.write'));
+    });
+  });
+
+  describe('requireRoles', () => {
+    it('answers 200 when the required role is granted', async () => {
+      expect((await get('/role', { roles: ['Receipts.Admin'] })).status).toBe(200);
+      expect((await get('/role', { roles: 'Receipts.Admin' })).status).toBe(200);
+    });
+
+    it('answers 403 listing the required role when it is missing', async () => {
+      const res = await get('/role', { roles: ['receipts.admin'], scope: 'Receipts.Admin' });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('role', 'Receipts.Admin'));
+    });
+
+    it('needs every role by default', async () => {
+      expect((await get('/roles-all', { roles: ['Receipts.Audit', 'Receipts.Admin'] })).status).toBe(200);
+      const res = await get('/roles-all', { roles: ['Receipts.Admin'] });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('role', 'Receipts.Admin Receipts.Audit'));
+    });
+
+    it('needs one role with match "any"', async () => {
+      expect((await get('/roles-any', { roles: ['Receipts.Audit'] })).status).toBe(200);
+      const res = await get('/roles-any', { roles: ['Receipts.Viewer'] });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('role', 'Receipts.Admin Receipts.Audit'));
+    });
+
+    it('grants nothing for roles of odd types', async () => {
+      const res = await get('/role', { roles: [{ name: 'Receipts.Admin' }, 1, null] });
+      expect(res.status).toBe(403);
+    });
+  });
+
+  describe('requireScopesOrRoles', () => {
+    it('answers 200 with any listed scope', async () => {
+      expect((await get('/either', { scope: 'receipts.list' })).status).toBe(200);
+    });
+
+    it('answers 200 with any listed role', async () => {
+      expect((await get('/either', { roles: ['Receipts.Admin'] })).status).toBe(200);
+      expect((await get('/either-roles-only', { roles: ['Receipts.Admin'] })).status).toBe(200);
+    });
+
+    it('answers 403 listing every scope and role when neither is granted', async () => {
+      const res = await get('/either', { scope: 'reports.read', roles: ['Reports.Admin'] });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope or role', 'receipts.read receipts.list Receipts.Admin'));
+    });
+
+    it('answers 403 for a roles-only guard given the role as a scope', async () => {
+      const res = await get('/either-roles-only', { scope: 'Receipts.Admin' });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope or role', 'Receipts.Admin'));
+    });
+  });
+
+  describe('chains and realms', () => {
+    it('runs chained guards in order and answers for the first that fails', async () => {
+      expect((await get('/chained', { scope: 'receipts.read', roles: ['Receipts.Admin'] })).status).toBe(200);
+      const noRole = await get('/chained', { scope: 'receipts.read' });
+      expect(noRole.headers['www-authenticate']).toBe(forbidden('role', 'Receipts.Admin'));
+      const noScope = await get('/chained', { roles: ['Receipts.Admin'] });
+      expect(noScope.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.read'));
+    });
+
+    it('answers 403 in the realm of the verifier that authenticated the request', async () => {
+      const res = await get('/realm', { scope: 'receipts.read' });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.write', 'receipts'));
+    });
+
+    it('answers 401 in the realm of the verifier when the token is missing', async () => {
+      const res = await get('/realm');
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="receipts"');
+    });
+  });
+
+  describe('failing closed', () => {
+    it.each(['/no-auth', '/no-auth-role', '/no-auth-either'])('answers 401 on %s, where no authenticate() runs', async (path) => {
+      const res = await get(path, { scope: 'receipts.read', roles: ['Receipts.Admin'] });
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe(BARE);
+    });
+
+    it('answers 401 when req.auth is a look-alike object set by other code', async () => {
+      const res = await get('/forged');
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe(BARE);
+    });
+
+    it('answers 401 when req.auth is a string', async () => {
+      const res = await get('/forged-string');
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe(BARE);
+    });
+  });
+});
+
+describe('custom verifiers', () => {
+  const auth: AuthInfo = Object.freeze({
+    token: 'opaque',
+    header: {},
+    payload: {},
+    issuer: 'https://login.example.com/',
+    audience: [AUDIENCE],
+    clientId: 'payments',
+    scopes: ['receipts.read'],
+    roles: [],
+    isAppOnly: true,
+    expiresAt: new Date(Date.now() + 60_000),
+  });
+
+  it.each(FRAMEWORKS)('guards trust the identity a custom verifier returns on $name', async ({ build }) => {
+    const verifier: Verifier = { verify: async () => auth };
+    const guard = authenticate(verifier, { realm: 'custom' });
+    const app = build([
+      { path: '/read', chain: [guard, requireScopes('receipts.read')] },
+      { path: '/write', chain: [guard, requireScopes('receipts.write')] },
+    ]);
+    const ok = await request(app).get('/read').set('Authorization', 'Bearer opaque');
+    expect(ok.status).toBe(200);
+    expect(ok.body.clientId).toBe('payments');
+    const denied = await request(app).get('/write').set('Authorization', 'Bearer opaque');
+    expect(denied.status).toBe(403);
+    expect(denied.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.write', 'custom'));
+    const missing = await request(app).get('/read');
+    expect(missing.headers['www-authenticate']).toBe('Bearer realm="custom"');
+  });
+
+  it.each(FRAMEWORKS)('passes an unexpected verifier failure on as it is, not as a 401, on $name', async ({ build }) => {
+    const failing: Verifier = { verify: () => Promise.reject(new Error('bug in a custom verifier')) };
+    const throwing: Verifier = {
+      verify: () => {
+        throw new Error('synchronous bug');
+      },
+    };
+    const app = build([
+      { path: '/async', chain: [authenticate(failing)] },
+      { path: '/sync', chain: [authenticate(throwing)] },
+    ]);
+    for (const path of ['/async', '/sync']) {
+      const res = await request(app).get(path).set('Authorization', 'Bearer opaque');
+      expect(res.status).toBe(500);
+      expect(res.headers['www-authenticate']).toBeUndefined();
+    }
+  });
+});
+
+describe('guard creation', () => {
+  it('makes three-parameter middleware, so Connect never takes them for error handlers', () => {
+    expect(requireScopes('a').length).toBe(3);
+    expect(requireRoles('a').length).toBe(3);
+    expect(requireScopesOrRoles({ scopes: ['a'] }).length).toBe(3);
+    expect(authenticate({ issuer: 'https://login.example.com/', audience: AUDIENCE }).length).toBe(3);
+    expect(authenticate(createVerifier({ issuer: 'https://login.example.com/', audience: AUDIENCE })).length).toBe(3);
+  });
+
+  it.each<[string, () => unknown, RegExp]>([
+    ['requireScopes with no scope', () => requireScopes([]), /requireScopes\(scopes\)/],
+    ['requireScopes with a space-separated string', () => requireScopes('a b'), /requireScopes\(scopes\)/],
+    ['requireScopes with a quote', () => requireScopes('a"b'), /requireScopes\(scopes\)/],
+    ['requireScopes with a bad match', () => requireScopes('a', { match: 'some' as 'any' }), /requireScopes\(options\)\.match/],
+    ['requireRoles with no role', () => requireRoles([]), /requireRoles\(roles\)/],
+    ['requireRoles with a non-string', () => requireRoles([1 as unknown as string]), /requireRoles\(roles\)/],
+    ['requireRoles with a bad match', () => requireRoles('a', { match: 'ALL' as 'all' }), /requireRoles\(options\)\.match/],
+    ['requireScopesOrRoles with nothing', () => requireScopesOrRoles({}), /at least one scope or role/],
+    ['requireScopesOrRoles with empty lists', () => requireScopesOrRoles({ scopes: [], roles: [] }), /at least one scope or role/],
+    ['requireScopesOrRoles with a string for scopes', () => requireScopesOrRoles({ scopes: 'a b' as unknown as string[] }), /scopes/],
+    ['requireScopesOrRoles with null', () => requireScopesOrRoles(null as never), /requireScopesOrRoles/],
+  ])('throws a TypeError for %s', (_name, create, message) => {
+    expect(create).toThrow(TypeError);
+    expect(create).toThrow(message);
+  });
+});

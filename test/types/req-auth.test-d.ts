@@ -1,0 +1,55 @@
+/**
+ * Compile-only checks (type-checked by `tsc -p tsconfig.json`, never run): importing bearer-guard types
+ * `req.auth` on Express requests, and its middleware plugs into Express without casts.
+ */
+import express, { type Request, type Response } from 'express';
+import { expectTypeOf } from 'vitest';
+import {
+  authenticate,
+  authErrorHandler,
+  requireRoles,
+  requireScopes,
+  requireScopesOrRoles,
+  type AuthInfo,
+} from '../../src/index.js';
+
+const app = express();
+app.use(authenticate({ issuer: 'https://login.example.com/', audience: 'api://receipts' }));
+app.get('/receipts', requireScopes('receipts.read'), (req: Request, res: Response) => {
+  expectTypeOf(req.auth).toEqualTypeOf<AuthInfo | undefined>();
+  const auth = req.auth;
+  if (auth === undefined) return;
+  expectTypeOf(auth.clientId).toEqualTypeOf<string | undefined>();
+  expectTypeOf(auth.tenantId).toEqualTypeOf<string | undefined>();
+  expectTypeOf(auth.scopes).toEqualTypeOf<readonly string[]>();
+  expectTypeOf(auth.roles).toEqualTypeOf<readonly string[]>();
+  expectTypeOf(auth.audience).toEqualTypeOf<readonly string[]>();
+  expectTypeOf(auth.expiresAt).toEqualTypeOf<Date>();
+  expectTypeOf(auth.issuer).toEqualTypeOf<string>();
+  // @ts-expect-error AuthInfo is read-only
+  auth.scopes = [];
+  // @ts-expect-error scopes cannot be pushed to
+  auth.scopes.push('admin');
+  res.json({ caller: auth.clientId });
+});
+app.delete('/receipts/:id', requireRoles(['Receipts.Admin']), (req, res) => {
+  expectTypeOf(req.auth).toEqualTypeOf<AuthInfo | undefined>();
+  res.status(204).end();
+});
+app.get('/either', requireScopesOrRoles({ scopes: ['receipts.read'], roles: ['Receipts.Read.All'] }), (_req, res) => {
+  res.end();
+});
+app.use(authErrorHandler());
+
+// Router-level use works the same way.
+const router = express.Router();
+router.use(authenticate({ issuer: 'https://login.example.com/', audience: 'api://receipts' }, { tokenLocations: ['header', 'query'] }));
+router.get('/x', (req, res) => res.json(req.auth?.scopes ?? []));
+
+// Options are typed: a misspelt option or a wrong location does not compile.
+// @ts-expect-error unknown token location
+authenticate({ issuer: 'https://login.example.com/', audience: 'api://receipts' }, { tokenLocations: ['cookie'] });
+// @ts-expect-error issuer is required
+authenticate({ audience: 'api://receipts' });
+// @ts-expect-error match is "all" or "any"
+requireScopes('a', { match: 'some' });
