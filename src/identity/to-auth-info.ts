@@ -5,6 +5,7 @@
  */
 import type { AuthInfo, IssuerProfile, JsonObject } from '../types.js';
 import { isAppOnlyToken } from './app-only.js';
+import { tagIssued } from './issued-identity.js';
 import { readClaim, type CompiledClaimPath } from './claim-path.js';
 import type { ResolvedClaimLocations } from './claim-locations.js';
 
@@ -74,11 +75,15 @@ export interface VerifiedToken {
   readonly exp: number;
 }
 
-/** Builds the frozen {@link AuthInfo} of a verified token. */
+/**
+ * Builds the frozen {@link AuthInfo} of a verified token, tagged as issued by a verifier of `realm` (see
+ * `issued-identity.ts`).
+ */
 export function toAuthInfo(
   verified: VerifiedToken,
   locations: ResolvedClaimLocations,
   profile: IssuerProfile,
+  realm: string,
 ): AuthInfo {
   const { payload, clientId, tenantId } = verified;
   const sub = payload.sub;
@@ -96,5 +101,5 @@ export function toAuthInfo(
     isAppOnly: isAppOnlyToken(payload, clientId, profile),
     expiresAt: new Date(verified.exp * 1000),
   };
-  return Object.freeze(info);
+  return Object.freeze(tagIssued(info, realm));
 }

@@ -12,6 +12,8 @@ import { sharedKeyStore, sharedMetadataStore } from './registry.js';
 export interface KeySource {
   /** The key for `alg`/`kid` (see {@link KeyStore.select}). */
   select(alg: string, kid: string | undefined, now: number): KeyLookup;
+  /** Notes a use of the keys at `now` (a verified-token cache hit): refreshes stale ones in the background. */
+  touch(now: number): void;
   /** Loads metadata and keys now; rejects with {@link KeyFetchError} naming what failed. */
   ready(): Promise<void>;
 }
@@ -21,6 +23,7 @@ export function createStaticKeySource(jwksUri: string, options: ResolvedKeyOptio
   const store = sharedKeyStore(jwksUri, options);
   return {
     select: (alg, kid, now) => store.select(alg, kid, now),
+    touch: (now) => store.touch(now),
     ready: () => store.ready(),
   };
 }
@@ -53,6 +56,14 @@ export function createDiscoveredKeySource(issuer: string, options: ResolvedKeyOp
         (loaded) => storeFor(loaded.jwksUri).select(alg, kid, now),
         (error: unknown) => unavailable(error, now),
       );
+    },
+    touch(now) {
+      const current = metadata.usable(now);
+      if (current !== undefined) storeFor(current.jwksUri).touch(now);
+      else if (last !== undefined) {
+        metadata.refreshInBackground(now);
+        last.touch(now);
+      }
     },
     async ready() {
       const current = metadata.usable(Date.now()) ?? (await metadata.load());

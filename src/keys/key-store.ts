@@ -75,6 +75,11 @@ export class KeyStore {
     return this.#onUnknownKey(alg, kid, now);
   }
 
+  /** Notes a use of the keys at `now` without a lookup: starts a background refresh if the set is stale. */
+  touch(now: number): void {
+    this.#keys.usable(now);
+  }
+
   /** Loads the key set now (sharing any fetch in flight); rejects with {@link KeyFetchError}. */
   async ready(): Promise<void> {
     if (this.#keys.usable(Date.now()) !== undefined && !this.#keys.failing) return;
@@ -118,7 +123,11 @@ export class KeyStore {
   #onLoaded(set: KeySet, previous: KeySet | undefined): void {
     this.#current = set;
     const until = this.#keys.usableUntil;
-    for (const entry of set.keys) entry.validUntil = until;
+    const fresh = this.#keys.freshUntil;
+    for (const entry of set.keys) {
+      entry.validUntil = until;
+      entry.freshUntil = fresh;
+    }
     if (previous === undefined) return;
     const kept = new Set(set.keys);
     const removed = previous.keys.filter((entry) => !kept.has(entry));

@@ -65,6 +65,11 @@ export class RefreshingValue<T> {
     return value;
   }
 
+  /** Time in ms (clock of `Date.now()`) at which the current value stops being fresh; 0 without a value. */
+  get freshUntil(): number {
+    return this.#value === undefined ? 0 : this.#fetchedAt + this.#policy.maxAgeMs;
+  }
+
   /** Time in ms (clock of `Date.now()`) at which the current value stops serving; 0 without a value. */
   get usableUntil(): number {
     return this.#value === undefined ? 0 : this.#fetchedAt + this.#policy.maxAgeMs + this.#policy.staleIfErrorMs;

@@ -9,7 +9,7 @@ import { extractToken, type TokenLocation } from '../token/extract-token.js';
 import { createVerifier, VERIFY_NOW, type BearerVerifier } from '../verify/create-verifier.js';
 import type { AuthInfo, Verifier, VerifierOptions } from '../types.js';
 import type { AuthRequest, Middleware, NextFunction } from './handler-types.js';
-import { recordIssued } from './issued-auth.js';
+import { recordIssued } from '../identity/issued-identity.js';
 import { isAttributeValue } from '../challenge.js';
 import { DEFAULT_REALM } from '../errors.js';
 
@@ -84,7 +84,8 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
   const extractOptions = { ...locations, realm };
 
   const accept = (req: AuthRequest, next: NextFunction, auth: AuthInfo): void => {
-    recordIssued(auth, realm);
+    // Identities of bearer-guard's own verifiers are already tagged; remember those of custom verifiers.
+    if (own === undefined) recordIssued(auth, realm);
     req.auth = auth;
     next();
   };

@@ -13,7 +13,7 @@ import {
 } from '../guards/check-grants.js';
 import type { AuthInfo } from '../types.js';
 import type { Middleware } from './handler-types.js';
-import { issuedRealm } from './issued-auth.js';
+import { issuedRealm } from '../identity/issued-identity.js';
 
 function createGuard(
   required: readonly string[],

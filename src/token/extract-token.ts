@@ -41,13 +41,6 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const SCHEME_END = /[ \t]/;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
-class Found {
-  header: string | undefined;
-  query: string | undefined;
-  body: string | undefined;
-  count = 0;
-}
-
 function fail(reason: InvalidRequestReason, realm: string | undefined): never {
   throw new InvalidRequestError(reason, realm === undefined ? undefined : { realm });
 }
@@ -76,35 +69,35 @@ function fromHeader(value: string, realm: string | undefined): string | undefine
   return token;
 }
 
-function fromQuery(url: string, found: Found, realm: string | undefined): void {
+/** The `access_token` query parameter, if any. */
+function fromQuery(url: string, realm: string | undefined): string | undefined {
   const mark = url.indexOf('?');
-  if (mark === -1) return;
+  if (mark === -1) return undefined;
   const query = url.slice(mark + 1);
   // Names are percent-decoded too (`access%5Ftoken` is `access_token`), so only a query with neither the
   // plain name nor any escape can be skipped without parsing.
-  if (!query.includes('access_token') && !query.includes('%')) return;
+  if (!query.includes('access_token') && !query.includes('%')) return undefined;
   const values: string[] = [];
   for (const [name, value] of new URLSearchParams(query)) {
     if (name === 'access_token') values.push(value);
     else if (name.startsWith('access_token[')) fail('token_parameter_invalid', realm);
   }
-  if (values.length === 0) return;
+  if (values.length === 0) return undefined;
   if (values.length > 1) fail('token_multiple', realm);
   if (values[0] === '') fail('token_parameter_invalid', realm);
-  found.query = values[0];
-  found.count++;
+  return values[0];
 }
 
-function fromBody(request: TokenRequest, found: Found, realm: string | undefined): void {
+/** The `access_token` parameter of a form-encoded body parsed by the app, if any. */
+function fromBody(request: TokenRequest, realm: string | undefined): string | undefined {
   const body = request.body;
-  if (typeof body !== 'object' || body === null || !Object.hasOwn(body, 'access_token')) return;
+  if (typeof body !== 'object' || body === null || !Object.hasOwn(body, 'access_token')) return undefined;
   const type = request.headers['content-type'];
-  if (typeof type !== 'string' || !FORM_TYPE.test(type)) return;
+  if (typeof type !== 'string' || !FORM_TYPE.test(type)) return undefined;
   const value = (body as Record<string, unknown>).access_token;
   if (Array.isArray(value)) fail('token_multiple', realm);
   if (typeof value !== 'string' || value === '') fail('token_parameter_invalid', realm);
-  found.body = value;
-  found.count++;
+  return value;
 }
 
 /**
@@ -113,24 +106,24 @@ function fromBody(request: TokenRequest, found: Found, realm: string | undefined
  */
 export function extractToken(request: TokenRequest, options: ExtractTokenOptions = {}): ExtractedToken | undefined {
   const realm = options.realm;
-  const found = new Found();
   const authorization = request.headers.authorization;
+  let header: string | undefined;
   if (authorization !== undefined) {
     if (Array.isArray(authorization) || (request.rawHeaders !== undefined && countAuthorizationLines(request.rawHeaders) > 1)) {
       fail('authorization_multiple', realm);
     }
-    found.header = fromHeader(authorization as string, realm);
-    if (found.header !== undefined) found.count++;
+    header = fromHeader(authorization as string, realm);
   }
-  if (request.url !== undefined) fromQuery(request.url, found, realm);
-  fromBody(request, found, realm);
-  if (found.count > 1) fail('token_multiple', realm);
-  if (found.header !== undefined) return { token: found.header, location: 'header' };
-  if (found.query !== undefined && options.query === true) return { token: found.query, location: 'query' };
-  if (found.body !== undefined && options.body === true) {
+  const query = request.url === undefined ? undefined : fromQuery(request.url, realm);
+  const body = fromBody(request, realm);
+  const offered = (header === undefined ? 0 : 1) + (query === undefined ? 0 : 1) + (body === undefined ? 0 : 1);
+  if (offered > 1) fail('token_multiple', realm);
+  if (header !== undefined) return { token: header, location: 'header' };
+  if (query !== undefined && options.query === true) return { token: query, location: 'query' };
+  if (body !== undefined && options.body === true) {
     // RFC 6750 §2.2: the body method is only for methods whose body has defined semantics, never GET.
     const method = (request.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') return { token: found.body, location: 'body' };
+    if (method !== 'GET' && method !== 'HEAD') return { token: body, location: 'body' };
   }
   return undefined;
 }

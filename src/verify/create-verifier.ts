@@ -12,6 +12,7 @@ import { AuthError, InvalidTokenError, KeysUnavailableError } from '../errors.js
 import { hasVerifyListeners, publishVerifyEvent } from '../events.js';
 import { readCaller, toAuthInfo } from '../identity/to-auth-info.js';
 import type { KeyEntry } from '../keys/jwk-set.js';
+import type { KeySource } from '../keys/key-source.js';
 import { isKeyMiss, type KeyMiss } from '../keys/key-store.js';
 import type { AuthInfo, Verifier, VerifierOptions } from '../types.js';
 import { checkAudience, checkCaller, checkRequiredClaims, checkTimes, judgeTimes } from './check-claims.js';
@@ -41,7 +42,7 @@ export interface BearerVerifier extends Verifier {
   readonly [VERIFY_NOW]: (token: string) => AuthInfo | Promise<AuthInfo>;
 }
 
-type Pending = { readonly issuer: string; readonly cacheKey: string | undefined };
+type Pending = { readonly issuer: string; readonly source: KeySource; readonly cacheKey: string | undefined };
 
 /**
  * Creates a verifier for access tokens of the configured issuer(s) and audience(s). Throws a
@@ -101,9 +102,10 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
       { token, header: jws.header, payload, issuer: pending.issuer, audience, clientId, tenantId, exp: times.exp },
       locations,
       config.profile,
+      realm,
     );
     if (cache !== undefined && pending.cacheKey !== undefined) {
-      cache.set(pending.cacheKey, { auth, times, key: found }, nowMs, claims.toleranceSec);
+      cache.set(pending.cacheKey, { auth, times, key: found, source: pending.source }, nowMs, claims.toleranceSec);
     }
     if (hasVerifyListeners()) publishVerifyEvent({ type: 'accepted', cached: false, issuer: auth.issuer, clientId });
     return auth;
@@ -122,6 +124,9 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
         if (hit !== undefined) {
           const problem = judgeTimes(hit.times, nowMs / 1000, claims);
           if (problem === undefined) {
+            // Hits bypass key lookups, so they keep the key set's refresh schedule themselves: a key the
+            // issuer removed stops serving at the next refresh, however busy the cache is.
+            if (nowMs >= hit.key.freshUntil) hit.source.touch(nowMs);
             if (hasVerifyListeners()) {
               publishVerifyEvent({ type: 'accepted', cached: true, issuer: hit.auth.issuer, clientId: hit.auth.clientId });
             }
@@ -135,7 +140,7 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
       const { alg, kid } = checkHeader(jws.header, config.header);
       const match = config.issuers.match(jws.payload.iss, jws.payload.tid);
       if (!match.matched) reject(match.reason);
-      const pending: Pending = { issuer: match.issuer, cacheKey };
+      const pending: Pending = { issuer: match.issuer, source: match.rule.target, cacheKey };
       const found = match.rule.target.select(alg, kid, nowMs);
       if (!(found instanceof Promise)) return complete(token, jws, alg, found, pending);
       const decoded = jws;

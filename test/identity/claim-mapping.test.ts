@@ -79,7 +79,7 @@ describe('prototype keys', () => {
     'grants nothing from __proto__ and constructor members under the %s defaults',
     (profile) => {
       const payload = hostile();
-      const auth = toAuthInfo(verified(payload), locations(undefined, profile), profile);
+      const auth = toAuthInfo(verified(payload), locations(undefined, profile), profile, 'api');
       expect(auth.roles).toEqual([]);
       expect(auth.scopes).toEqual([]);
       expect(readCaller(payload, locations(undefined, profile))).toEqual({ clientId: undefined, tenantId: undefined });
@@ -206,7 +206,7 @@ describe('toAuthInfo', () => {
       roles: ['Reader'],
       nested: { list: [{ deep: 'x' }] },
     };
-    const auth = toAuthInfo(verified(payload, { clientId: 'payments' }), locations(), 'generic');
+    const auth = toAuthInfo(verified(payload, { clientId: 'payments' }), locations(), 'generic', 'api');
     expect(auth).toMatchObject({
       subject: 'payments',
       clientId: 'payments',
@@ -231,7 +231,7 @@ describe('toAuthInfo', () => {
   });
 
   it('leaves subject, clientId and tenantId out when absent', () => {
-    const auth = toAuthInfo(verified({ sub: 42 }), locations(), 'generic');
+    const auth = toAuthInfo(verified({ sub: 42 }), locations(), 'generic', 'api');
     expect(Object.hasOwn(auth, 'subject')).toBe(false);
     expect(Object.hasOwn(auth, 'clientId')).toBe(false);
     expect(Object.hasOwn(auth, 'tenantId')).toBe(false);
