@@ -2,25 +2,14 @@
  * The test issuer's signing keys: generated in memory, published as a JWK Set, rotated on demand.
  */
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
+import type { SupportedAlgorithm } from '../types.js';
 
-/** The JWS algorithms the test issuer can sign with (every asymmetric algorithm bearer-guard verifies). */
-export type TestSigningAlgorithm =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'Ed25519';
+/** The JWS algorithms the test issuer can sign with: every asymmetric algorithm bearer-guard verifies. */
+export type TestSigningAlgorithm = SupportedAlgorithm;
 
 /** Every {@link TestSigningAlgorithm}. */
-export const TEST_SIGNING_ALGORITHMS: readonly TestSigningAlgorithm[] = Object.freeze([
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
-]);
+export const TEST_SIGNING_ALGORITHMS: readonly TestSigningAlgorithm[] = SUPPORTED_ALGORITHMS;
 
 /** True when `value` is a {@link TestSigningAlgorithm}. */
 export function isTestSigningAlgorithm(value: unknown): value is TestSigningAlgorithm {
