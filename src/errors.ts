@@ -53,7 +53,8 @@ export type InvalidTokenReason =
   | 'client_not_allowed'
   | 'key_issuer_mismatch'
   | 'token_version_mismatch'
-  | 'foreign_resource_token';
+  | 'foreign_resource_token'
+  | 'token_sender_constrained';
 
 /** Why a valid token was refused by a guard (answered 403 `insufficient_scope`). */
 export type InsufficientScopeReason = 'scope_missing' | 'role_missing' | 'scope_or_role_missing';
@@ -115,6 +116,7 @@ const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   key_issuer_mismatch: 'The access token signing key belongs to another issuer',
   token_version_mismatch: 'The access token version is not accepted',
   foreign_resource_token: 'The access token was issued for another resource',
+  token_sender_constrained: 'The access token is bound to a key and cannot be used as a Bearer token',
   scope_missing: 'The access token lacks a required scope',
   role_missing: 'The access token lacks a required role',
   scope_or_role_missing: 'The access token lacks a required scope or role',

@@ -55,10 +55,15 @@ export function readCaller(
   return { clientId: firstString(payload, locations.clientId), tenantId: firstString(payload, locations.tenantId) };
 }
 
+/** Freezes `value` and everything it holds, with an explicit stack: a deeply nested claim cannot overflow it. */
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'object' && next !== null && !Object.isFrozen(next)) {
+      Object.freeze(next);
+      for (const key of Object.keys(next)) pending.push((next as Record<string, unknown>)[key]);
+    }
   }
   return value;
 }

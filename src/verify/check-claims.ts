@@ -81,6 +81,15 @@ export function checkRequiredClaims(payload: JsonObject, policy: ClaimPolicy): v
   }
 }
 
+/**
+ * Refuses sender-constrained tokens: a `cnf` claim (RFC 7800) binds the token to a key its holder must prove
+ * (DPoP, RFC 9449 §7.2; mutual TLS, RFC 8705 §3). bearer-guard verifies no such proof, so accepting the token
+ * as a plain Bearer token would strip the binding that protects it.
+ */
+export function checkNotSenderConstrained(payload: JsonObject): void {
+  if (Object.hasOwn(payload, 'cnf')) reject('token_sender_constrained');
+}
+
 /** Checks the calling application and tenant against the allow-lists. */
 export function checkCaller(clientId: string | undefined, tenantId: string | undefined, policy: ClaimPolicy): void {
   if (policy.allowedTenants !== undefined && (tenantId === undefined || !policy.allowedTenants.has(tenantId))) {

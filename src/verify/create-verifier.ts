@@ -15,7 +15,14 @@ import type { KeyEntry } from '../keys/jwk-set.js';
 import type { KeySource } from '../keys/key-source.js';
 import { isKeyMiss, type KeyMiss } from '../keys/key-store.js';
 import type { AuthInfo, Verifier, VerifierOptions } from '../types.js';
-import { checkAudience, checkCaller, checkRequiredClaims, checkTimes, judgeTimes } from './check-claims.js';
+import {
+  checkAudience,
+  checkCaller,
+  checkNotSenderConstrained,
+  checkRequiredClaims,
+  checkTimes,
+  judgeTimes,
+} from './check-claims.js';
 import { checkHeader } from './check-header.js';
 import { checkKeyIssuer } from './check-key-issuer.js';
 import { decodeJws, type DecodedJws } from './decode-jws.js';
@@ -96,6 +103,7 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
     const times = checkTimes(payload, nowMs / 1000, claims);
     const audience = checkAudience(payload, claims);
     checkRequiredClaims(payload, claims);
+    checkNotSenderConstrained(payload);
     const { clientId, tenantId } = readCaller(payload, locations);
     checkCaller(clientId, tenantId, claims);
     const auth = toAuthInfo(
