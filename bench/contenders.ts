@@ -3,6 +3,7 @@
  * cache, express-oauth2-jwt-bearer, express-jwt + jwks-rsa, and a hand-written jose.jwtVerify middleware.
  * Each is configured the way its documentation recommends for an RS/ES/EdDSA JWKS issuer.
  */
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { auth as eojbAuth } from 'express-oauth2-jwt-bearer';
 import { expressjwt } from 'express-jwt';
@@ -13,6 +14,7 @@ import { authenticate } from '../src/index.js';
 /** The contenders, in report order. */
 export const CONTENDERS = [
   'bare',
+  'crypto.verify only',
   'bearer-guard',
   'bearer-guard (no cache)',
   'express-oauth2-jwt-bearer',
@@ -29,6 +31,26 @@ export interface IssuerConfig {
   readonly audience: string;
   readonly jwksUri: string;
   readonly algorithms: string[];
+  /** The public JWK of the workload's algorithm (for the crypto.verify-only floor). */
+  readonly jwk?: Record<string, unknown>;
+}
+
+/**
+ * The physical floor, not an authorizer: checks only the signature of the Bearer token with a ready
+ * KeyObject (no claims, no issuer, no audience). Its added CPU is what one `crypto.verify` costs inside a
+ * busy HTTP server.
+ */
+function signatureOnly(config: IssuerConfig): RequestHandler {
+  const alg = config.algorithms[0];
+  const key = createPublicKey({ key: config.jwk as JsonWebKey, format: 'jwk' });
+  const hash = alg === 'EdDSA' ? null : 'sha256';
+  const keyOption = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+  return (req, _res, next) => {
+    const token = (req.headers.authorization ?? '').slice(7);
+    const dot = token.lastIndexOf('.');
+    const ok = verify(hash, Buffer.from(token.slice(0, dot), 'latin1'), keyOption, Buffer.from(token.slice(dot + 1), 'base64url'));
+    next(ok ? undefined : Object.assign(new Error('bad signature'), { status: 401 }));
+  };
 }
 
 /** Contenders that cannot verify an algorithm (jsonwebtoken has no EdDSA). */
@@ -42,6 +64,8 @@ export function createContender(contender: Contender, config: IssuerConfig): Req
   switch (contender) {
     case 'bare':
       return [];
+    case 'crypto.verify only':
+      return [signatureOnly(config)];
     case 'bearer-guard':
       return [authenticate({ issuer, audience, jwksUri, algorithms }) as unknown as RequestHandler];
     case 'bearer-guard (no cache)':

@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { CONTENDERS, supports, type Contender } from './contenders.js';
+import { CONTENDERS, supports } from './contenders.js';
 import { measureHerd, type HerdResult } from './herd.js';
 import { startJwksServer } from './jwks-server.js';
 import { pinLoadGenerator, runLoad, type RunResult } from './load.js';
@@ -60,7 +60,13 @@ for (let round = 1; round <= settings.rounds; round++) {
     const order = CONTENDERS.filter((c) => supports(c, workload.alg));
     const shift = (round - 1) % order.length;
     for (const contender of [...order.slice(shift), ...order.slice(0, shift)]) {
-      const config = { issuer: jwks.issuer, audience, jwksUri: jwks.jwksUri, algorithms: [workload.alg] };
+      const config = {
+        issuer: jwks.issuer,
+        audience,
+        jwksUri: jwks.jwksUri,
+        algorithms: [workload.alg],
+        jwk: keys.keys[workload.alg].jwk,
+      };
       const result = await runLoad(contender, config, workload.tokens, settings);
       const id = `${workload.id}|${contender}`;
       results.set(id, [...(results.get(id) ?? []), result]);
@@ -75,7 +81,7 @@ await jwks.close();
 
 log('JWKS herd and flood…');
 const herd: HerdResult[] = [];
-for (const contender of CONTENDERS.filter((c): c is Exclude<Contender, 'bare'> => c !== 'bare')) {
+for (const contender of CONTENDERS.filter((c) => c !== 'bare' && c !== 'crypto.verify only')) {
   herd.push(await measureHerd(contender));
 }
 

@@ -52,13 +52,33 @@ function decodeJsonObject(segment: string): JsonObject {
   return value as JsonObject;
 }
 
-/** Decodes `token`, rejecting anything that is not a well-formed compact JWS. */
+/**
+ * Headers seen recently, decoded: an issuer's tokens share a handful of headers (`alg`, `kid`, `typ`), so
+ * most tokens skip decoding theirs. The objects are shared and never modified (an accepted token's header is
+ * deep-frozen before it is exposed). Bounded; emptied when full.
+ */
+const recentHeaders = new Map<string, JsonObject>();
+const MAX_RECENT_HEADERS = 64;
+
+function decodeHeader(segment: string): JsonObject {
+  const known = recentHeaders.get(segment);
+  if (known !== undefined) return known;
+  const header = decodeJsonObject(segment);
+  if (recentHeaders.size >= MAX_RECENT_HEADERS) recentHeaders.clear();
+  recentHeaders.set(segment, header);
+  return header;
+}
+
+/**
+ * Decodes `token`, rejecting anything that is not a well-formed compact JWS. The header object may be shared
+ * by every token carrying the same header segment; the payload is a fresh object.
+ */
 export function decodeJws(token: string): DecodedJws {
   if (!COMPACT_JWS.test(token)) reject(countDots(token) === 4 ? 'token_encrypted' : 'token_malformed');
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   return {
-    header: decodeJsonObject(token.slice(0, first)),
+    header: decodeHeader(token.slice(0, first)),
     payload: decodeJsonObject(token.slice(first + 1, second)),
     signingInput: Buffer.from(token.slice(0, second), 'latin1'),
     signature: decodeSegment(token.slice(second + 1)),
