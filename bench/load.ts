@@ -66,8 +66,12 @@ async function startServer(contender: Contender, config: IssuerConfig): Promise<
   return { child, port };
 }
 
-function fire(port: number, tokens: readonly string[], connections: number, durationSec: number): Promise<autocannon.Result> {
-  let next = 0;
+/** Where a run is in its token pool: shared by the warm-up and the measured run, so no token repeats early. */
+interface Cursor {
+  next: number;
+}
+
+function fire(port: number, tokens: readonly string[], cursor: Cursor, connections: number, durationSec: number): Promise<autocannon.Result> {
   const options: autocannon.Options = {
     url: `http://127.0.0.1:${port}`,
     connections,
@@ -79,7 +83,7 @@ function fire(port: number, tokens: readonly string[], connections: number, dura
             method: 'GET',
             path: '/receipts/42',
             setupRequest: (request) => {
-              request.headers = { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` };
+              request.headers = { ...request.headers, authorization: `Bearer ${tokens[cursor.next++ % tokens.length]}` };
               return request;
             },
           },
@@ -97,9 +101,10 @@ export async function runLoad(
 ): Promise<RunResult> {
   const { child, port } = await startServer(contender, config);
   try {
-    await fire(port, tokens, settings.connections, settings.warmupSec);
+    const cursor: Cursor = { next: 0 };
+    await fire(port, tokens, cursor, settings.connections, settings.warmupSec);
     const before = await ask(child, 'cpu');
-    const result = await fire(port, tokens, settings.connections, settings.durationSec);
+    const result = await fire(port, tokens, cursor, settings.connections, settings.durationSec);
     const after = await ask(child, 'cpu');
     const responses = result['2xx'] + result.non2xx;
     return {
