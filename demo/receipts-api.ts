@@ -1,115 +1,22 @@
 /**
- * The Receipts API of the demo: Express 5 protected by bearer-guard.
- *
- *   GET    /health         open
- *   POST   /receipts       scope receipts.write
- *   GET    /receipts/:id   scope receipts.read
- *   DELETE /receipts/:id   app role Receipts.Admin
- *
- * `npm run demo` runs it against the built-in test issuer. To point it at a real issuer, run it alone:
+ * The demo's Receipts API on its own, against a real issuer (`npm run demo` runs it against a local test
+ * issuer instead). Any issuer:
  *
  *   ISSUER=https://login.example.com/ AUDIENCE=api://receipts npx tsx demo/receipts-api.ts
  *
- * Optional: JWKS_URI (skip discovery), PORT (default 3000).
+ * Microsoft Entra ID (v1.0 and v2.0 tokens, both audience forms, the tenant's keys):
+ *
+ *   PROFILE=entra TENANT_ID=<directory id> CLIENT_ID=<API application id> npx tsx demo/receipts-api.ts
+ *
+ * Optional: JWKS_URI (skip discovery), ALLOWED_CLIENT_IDS (Entra: comma-separated calling application
+ * ids), PORT (default 3000). Each route accepts its scope or an app role of the same name: define the app
+ * roles `receipts.write`, `receipts.read` and `Receipts.Admin` (allowed member type: Applications) and
+ * grant them to the calling application.
  */
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import express from 'express';
-import {
-  authenticate,
-  authErrorHandler,
-  requireRoles,
-  requireScopes,
-  type AuthInfo,
-  type VerifierOptions,
-} from '../src/index.js';
-
-/** The scope and role names each route requires. */
-export interface ReceiptsGrants {
-  /** @default "receipts.write" */
-  write: string;
-  /** @default "receipts.read" */
-  read: string;
-  /** App role for DELETE. @default "Receipts.Admin" */
-  admin: string;
-}
-
-/** Options of {@link createReceiptsApi}. */
-export interface ReceiptsApiOptions {
-  /** Who issues the tokens this API accepts. */
-  verifier: VerifierOptions;
-  /** Other scope and role names, to match how an issuer is configured. */
-  grants?: Partial<ReceiptsGrants>;
-  /** Called with the identity of each authenticated request, before the route's guard runs. */
-  onAuthenticated?: (auth: AuthInfo) => void;
-  /** Called once each response is sent (for logs). */
-  onResponse?: (entry: { method: string; path: string; status: number; auth: AuthInfo | undefined }) => void;
-}
-
-/** A stored receipt. */
-export interface Receipt {
-  id: string;
-  amount: number;
-  currency: string;
-  /** The client id of the service that created it. */
-  createdBy: string | null;
-}
-
-/** The default grants. */
-export const DEFAULT_GRANTS: ReceiptsGrants = { write: 'receipts.write', read: 'receipts.read', admin: 'Receipts.Admin' };
-
-/** Builds the Receipts API (an Express 5 app holding its receipts in memory). */
-export function createReceiptsApi(options: ReceiptsApiOptions): express.Express {
-  const grants = { ...DEFAULT_GRANTS, ...options.grants };
-  const receipts = new Map<string, Receipt>();
-  let nextId = 1;
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.use((req, res, next) => {
-    const { onResponse } = options;
-    if (onResponse !== undefined) {
-      res.on('finish', () => onResponse({ method: req.method, path: req.originalUrl, status: res.statusCode, auth: req.auth }));
-    }
-    next();
-  });
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  app.use('/receipts', authenticate(options.verifier), (req, _res, next) => {
-    if (req.auth !== undefined) options.onAuthenticated?.(req.auth);
-    next();
-  });
-  app.post('/receipts', requireScopes(grants.write), express.json(), (req, res) => {
-    const { amount, currency } = (req.body ?? {}) as { amount?: unknown; currency?: unknown };
-    if (typeof amount !== 'number' || !(amount > 0) || typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
-      res.status(400).json({ error: 'invalid_receipt', error_description: 'amount > 0 and a 3-letter currency are required' });
-      return;
-    }
-    const receipt: Receipt = { id: `r-${nextId++}`, amount, currency, createdBy: req.auth?.clientId ?? null };
-    receipts.set(receipt.id, receipt);
-    res.status(201).location(`/receipts/${receipt.id}`).json(receipt);
-  });
-  app.get('/receipts/:id', requireScopes(grants.read), (req, res) => {
-    const receipt = receipts.get(req.params.id);
-    if (receipt === undefined) res.status(404).json({ error: 'not_found' });
-    else res.json(receipt);
-  });
-  app.delete('/receipts/:id', requireRoles(grants.admin), (req, res) => {
-    res.status(receipts.delete(req.params.id) ? 204 : 404).end();
-  });
-
-  app.use(authErrorHandler());
-  return app;
-}
-
-/** Verifier options from `ISSUER`, `AUDIENCE` and optional `JWKS_URI`, or `undefined` when not set. */
-export function verifierOptionsFromEnv(env: NodeJS.ProcessEnv): VerifierOptions | undefined {
-  const { ISSUER: issuer, AUDIENCE: audience, JWKS_URI: jwksUri } = env;
-  if (issuer === undefined || issuer === '' || audience === undefined || audience === '') return undefined;
-  return { issuer, audience, realm: 'receipts', ...(jwksUri !== undefined && jwksUri !== '' ? { jwksUri } : {}) };
-}
+import type { AuthInfo } from '../src/index.js';
+import { createReceiptsApiFromEnv, ENV_USAGE } from './receipts-api-env.js';
 
 function describeCaller(auth: AuthInfo | undefined): string {
   if (auth === undefined) return 'no identity';
@@ -117,22 +24,33 @@ function describeCaller(auth: AuthInfo | undefined): string {
   return `client ${auth.clientId ?? '(none)'} ${grants}`;
 }
 
+function describeOneOrMore(issuer: unknown): string {
+  return Array.isArray(issuer) ? issuer.join(' or ') : String(issuer);
+}
+
 async function main(): Promise<void> {
-  const verifier = verifierOptionsFromEnv(process.env);
-  if (verifier === undefined) {
-    process.stderr.write('Set ISSUER and AUDIENCE (optional: JWKS_URI, PORT), e.g.\n');
-    process.stderr.write('  ISSUER=https://login.example.com/ AUDIENCE=api://receipts npx tsx demo/receipts-api.ts\n');
+  let configured: ReturnType<typeof createReceiptsApiFromEnv>;
+  try {
+    configured = createReceiptsApiFromEnv(process.env, {
+      onResponse: ({ method, path, status, auth }) => console.log(`${method} ${path} → ${status}  ${describeCaller(auth)}`),
+    });
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    process.stderr.write(`${error.message}\n${ENV_USAGE}\n`);
     process.exitCode = 1;
     return;
   }
-  const app = createReceiptsApi({
-    verifier,
-    onResponse: ({ method, path, status, auth }) => console.log(`${method} ${path} → ${status}  ${describeCaller(auth)}`),
-  });
+  if (configured === undefined) {
+    process.stderr.write(`${ENV_USAGE}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const { app, verifier } = configured;
   const port = Number(process.env.PORT ?? 3000);
   const server = app.listen(port, () => {
     const { port: bound } = server.address() as AddressInfo;
-    console.log(`Receipts API on http://localhost:${bound}  (issuer ${String(verifier.issuer)}, audience ${String(verifier.audience)})`);
+    const audience = describeOneOrMore(verifier.audience);
+    console.log(`Receipts API on http://localhost:${bound}  (issuer ${describeOneOrMore(verifier.issuer)}, audience ${audience})`);
   });
   process.once('SIGINT', () => server.close());
 }

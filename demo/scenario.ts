@@ -3,13 +3,12 @@
  * grant (no user involved), against a local test issuer. Every step prints what was sent, what came back
  * and what the API saw in `req.auth`, and is checked against what bearer-guard must answer.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import type { AuthInfo } from '../src/index.js';
 import { createClientKey, createTestIssuer } from '../src/testing/index.js';
+import { listenOnLoopback } from '../src/testing/loopback-server.js';
 import { compare, describeAuth, wrapChallenge } from './describe.js';
-import { createReceiptsApi, type ReceiptsGrants } from './receipts-api.js';
+import { createReceiptsApi, type ReceiptsGrants } from './receipts-app.js';
 import { ServiceClient } from './service-client.js';
 import { buildSteps, REALM } from './steps.js';
 import { Transcript, type TranscriptOptions } from './transcript.js';
@@ -31,18 +30,6 @@ export interface DemoResult {
 const AUDIENCE = 'api://receipts';
 const SECRETS = { payment: 'payment-secret', reporting: 'reporting-secret' };
 
-async function listen(app: ReturnType<typeof createReceiptsApi>): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 /** Plays the scenario, writing the transcript; never throws for a wrong answer, only reports it. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
@@ -57,7 +44,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     ],
   });
   let seen: AuthInfo | undefined;
-  const server = await listen(
+  const api = await listenOnLoopback(
+    '127.0.0.1',
+    0,
     createReceiptsApi({
       verifier: issuer.verifierOptions({ realm: REALM }),
       ...(options.apiGrants !== undefined ? { grants: options.apiGrants } : {}),
@@ -68,7 +57,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   );
   try {
     const connect = (clientId: string, clientAuth: oidc.ClientAuth, scope?: string): Promise<ServiceClient> =>
-      ServiceClient.connect({ issuer: issuer.url, clientId, clientAuth, api: server.url, ...(scope !== undefined ? { scope } : {}) });
+      ServiceClient.connect({ issuer: issuer.url, clientId, clientAuth, api: api.origin, ...(scope !== undefined ? { scope } : {}) });
     const clients = {
       payment: await connect('payment-service', oidc.ClientSecretBasic(SECRETS.payment), 'receipts.write receipts.read'),
       reporting: await connect('reporting-service', oidc.ClientSecretPost(SECRETS.reporting), 'receipts.read'),
@@ -78,12 +67,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out.title('bearer-guard demo: Payment calls Receipts with the OAuth 2.0 client credentials grant (no user)');
     out.line();
     out.field('issuer', `${issuer.url}  (local test issuer, signing key ${issuer.signingKid})`);
-    out.field('Receipts API', `${server.url}  (audience ${AUDIENCE}, realm "${REALM}")`);
+    out.field('Receipts API', `${api.origin}  (audience ${AUDIENCE}, realm "${REALM}")`);
     out.field('payment-service', 'client_secret_basic, may request receipts.write receipts.read');
     out.field('reporting-service', 'client_secret_post, may request receipts.read');
     out.field('receipts-admin', 'private_key_jwt, app role Receipts.Admin');
 
-    const steps = buildSteps(issuer, server.url, clients);
+    const steps = buildSteps(issuer, api.origin, clients);
     const failed: number[] = [];
     for (const [index, step] of steps.entries()) {
       seen = undefined;
@@ -111,7 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     else out.summary(false, `${failed.length} of ${steps.length} steps did not answer as expected: ${failed.join(', ')}.`);
     return { steps: steps.length, failed };
   } finally {
-    await server.close();
+    await api.close();
     await issuer.close();
   }
 }

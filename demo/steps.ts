@@ -9,6 +9,16 @@ import { callApi, type ApiAnswer, type ServiceClient, type TokenUse } from './se
 /** The realm of the Receipts API's challenges. */
 export const REALM = 'receipts';
 
+/**
+ * Why step 9 can refetch at once: the demo verifies with `issuer.verifierOptions()`, whose unknown-`kid`
+ * cooldown is 0. The cooldown runs from the last JWKS fetch, here the first call a moment earlier, so with
+ * the default 30 s the new key would be refused until it ended (or until the set's next refresh).
+ */
+const COOLDOWN_NOTE = [
+  '0 here (issuer.verifierOptions()). With the default 30 s, a new kid seen',
+  'within 30 s of the last JWKS fetch is refused (key_not_found) until then',
+].join('\n');
+
 /** What one step did. */
 export interface Outcome {
   token: string;
@@ -157,7 +167,10 @@ export function buildSteps(
           request: `GET /receipts/${receiptId}  (twice)`,
           answer,
           expected: { status: 200, challenge: null, caller: 'payment-service' },
-          notes: [['JWKS', `${fetches(issuer.jwksRequests)} so far: ${refetches === 1 ? 'exactly one refetch' : `${refetches} refetches`} for the two calls`]],
+          notes: [
+            ['JWKS', `${fetches(issuer.jwksRequests)} so far: ${refetches === 1 ? 'exactly one refetch' : `${refetches} refetches`} for the two calls`],
+            ['keys.cooldownMs', COOLDOWN_NOTE],
+          ],
           problems: [
             ...(refetches === 1 ? [] : [`expected exactly one JWKS refetch, saw ${refetches}`]),
             ...(again.answer.status === 200 ? [] : [`expected the second call to answer 200, got ${again.answer.status}`]),

@@ -9,8 +9,16 @@
  * optionally ALLOWED_CLIENT_IDS (comma-separated calling application ids; recommended) and PORT, then
  * (after `npm run build`, from the repository root):
  *   TENANT_ID=… CLIENT_ID=… npx tsx examples/entra-single-tenant.ts
- * Get a token for a daemon app with, e.g.:
+ * Get a daemon (app-only) token by signing in as the calling application first (with its secret, or its
+ * certificate); logged in as a user, `az` returns a delegated user token instead (`scp`, no `roles`):
+ *   az login --service-principal --username <caller app id> --password <client secret> \
+ *     --tenant <TENANT_ID> --allow-no-subscriptions
  *   az account get-access-token --resource api://<CLIENT_ID>
+ * or ask the token endpoint directly (the client credentials grant):
+ *   curl -d grant_type=client_credentials -d client_id=<caller app id> -d client_secret=<secret> \
+ *     -d scope=api://<CLIENT_ID>/.default https://login.microsoftonline.com/<TENANT_ID>/oauth2/v2.0/token
+ * The token carries the app roles granted to the caller (API permissions → Application permissions, with
+ * admin consent): define `Receipts.Read.All` (allowed member type: Applications) in this API's registration.
  */
 import express from 'express';
 import { authenticate, authErrorHandler, entraId, requireScopesOrRoles } from 'bearer-guard';

@@ -15,7 +15,10 @@ export interface ChallengeParams {
   error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
   /** A fixed, human-readable phrase. Never a token or claim value. */
   description?: string;
-  /** Every value the failed guard requires (RFC 6750 §3 `scope`). */
+  /**
+   * Every value the failed guard requires (RFC 6750 §3 `scope`). Values that are not scope-tokens (a role
+   * with a space, non-ASCII text) and repeats are left out; with none left, so is the attribute.
+   */
   scope?: readonly string[];
 }
 
@@ -48,7 +51,9 @@ export function toChallenge(params: ChallengeParams): string {
   if (params.error !== undefined) value += `, error=${quote(params.error)}`;
   if (params.description !== undefined) value += `, error_description=${quote(params.description)}`;
   if (params.scope !== undefined) {
-    value += `, scope=${quote(params.scope.filter((s) => SCOPE_TOKEN.test(s)).join(' '))}`;
+    // Each value once; RFC 6750 §3 needs at least one scope-token, so an attribute with none is left out.
+    const scope = [...new Set(params.scope.filter((s) => SCOPE_TOKEN.test(s)))];
+    if (scope.length > 0) value += `, scope=${quote(scope.join(' '))}`;
   }
   return value;
 }

@@ -85,6 +85,14 @@ export type AuthErrorCode =
 /** Public OAuth 2.0 error codes (RFC 6750 §3.1). */
 export type OAuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
+/**
+ * The one public description of every reason that can be decided before the signature is verified and that
+ * depends on which issuers, tenants or keys are configured. A forged token (any signature) must not learn
+ * from the answer whether its `iss` or `tid` names a configured issuer or tenant: the precise `reason` stays
+ * on the error and in diagnostics events, for the API's own logs.
+ */
+const UNVERIFIED = 'The access token could not be verified';
+
 const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   token_missing: 'Authentication required',
   authentication_required: 'Authentication required',
@@ -99,10 +107,10 @@ const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   algorithm_not_allowed: 'The access token signing algorithm is not allowed',
   header_invalid: 'The access token header is invalid',
   token_type_invalid: 'The access token type is not accepted',
-  issuer_mismatch: 'The access token issuer is not accepted',
-  key_not_found: 'The access token signing key is unknown',
-  key_ambiguous: 'The access token does not identify its signing key',
-  signature_invalid: 'The access token signature is invalid',
+  issuer_mismatch: UNVERIFIED,
+  key_not_found: UNVERIFIED,
+  key_ambiguous: UNVERIFIED,
+  signature_invalid: UNVERIFIED,
   token_expired: 'The access token expired',
   token_not_yet_valid: 'The access token is not yet valid',
   token_issued_in_future: 'The access token was issued in the future',
@@ -110,11 +118,11 @@ const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   claim_missing: 'The access token lacks a required claim',
   claim_invalid: 'The access token has an invalid claim',
   audience_mismatch: 'The access token audience is not accepted',
-  tenant_mismatch: 'The access token tenant does not match its issuer',
-  tenant_not_allowed: 'The access token tenant is not allowed',
+  tenant_mismatch: UNVERIFIED,
+  tenant_not_allowed: UNVERIFIED,
   client_not_allowed: 'The calling application is not allowed',
   key_issuer_mismatch: 'The access token signing key belongs to another issuer',
-  token_version_mismatch: 'The access token version is not accepted',
+  token_version_mismatch: UNVERIFIED,
   foreign_resource_token: 'The access token was issued for another resource',
   token_sender_constrained: 'The access token is bound to a key and cannot be used as a Bearer token',
   scope_missing: 'The access token lacks a required scope',
@@ -302,4 +310,17 @@ export class KeysUnavailableError extends AuthError {
 export function isAuthError(value: unknown): value is AuthError {
   if (value instanceof AuthError) return true;
   return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+/**
+ * 401 with a bare `Bearer realm="…"` challenge, answered by a guard (`requireScopes`, `requireRoles`,
+ * `requireScopesOrRoles`) reached without an identity set by `authenticate()`: fail closed. A kind of
+ * {@link MissingTokenError} (same status, challenge and `code`), with the reason `authentication_required`.
+ */
+export class AuthenticationRequiredError extends MissingTokenError {
+  declare readonly reason: 'authentication_required';
+
+  constructor(options?: AuthErrorOptions) {
+    super('authentication_required', options);
+  }
 }

@@ -50,13 +50,19 @@ export interface KeysRefreshFailedEvent {
   readonly message: string;
   /** Consecutive failures so far. */
   readonly failures: number;
-  /** Milliseconds before another fetch is attempted. */
+  /**
+   * Milliseconds of failure backoff before another fetch may start. A lookup of an unknown `kid` beside a
+   * fresh key set also waits for the cooldown (its `Retry-After` says so).
+   */
   readonly retryInMs: number;
   /** Whether a last good copy keeps serving meanwhile. */
   readonly servingStale: boolean;
 }
 
-/** A request was served from a copy older than its max age because refreshing it failed. */
+/**
+ * A request was served from a copy older than its max age because refreshing it failed (published for the
+ * first such request after each failed refresh).
+ */
 export interface KeysServedStaleEvent {
   readonly type: 'served_stale';
   readonly resource: KeyResource;

@@ -10,12 +10,15 @@ import './middleware/express-augment.js';
 
 export type {
   AuthInfo,
+  ClaimLocationLists,
   ClaimLocations,
   ClaimPath,
+  ClaimPathList,
   FetchLike,
   IssuerProfile,
   JsonObject,
   KeyOptions,
+  PresetOptions,
   SupportedAlgorithm,
   TokenCacheOptions,
   Verifier,
@@ -23,6 +26,7 @@ export type {
 } from './types.js';
 
 export {
+  AuthenticationRequiredError,
   AuthError,
   DEFAULT_REALM,
   InsufficientScopeError,
@@ -72,6 +76,7 @@ export {
 
 export { authenticate, type AuthenticateOptions } from './middleware/authenticate.js';
 export { requireRoles, requireScopes, requireScopesOrRoles } from './middleware/require-grants.js';
+export type { GuardOptions, MatchGuardOptions } from './middleware/guard-options.js';
 export { authErrorHandler, toAuthErrorBody, type AuthErrorBody } from './middleware/error-handler.js';
 export type { AuthRequest, ErrorMiddleware, Middleware, NextFunction } from './middleware/handler-types.js';
 

@@ -29,33 +29,58 @@ export type SupportedAlgorithm =
 export type ClaimPath = string | readonly string[];
 
 /**
+ * Where one identity attribute lives: a single {@link ClaimPath} string, or a list of claim paths read in
+ * order. In a list, a path given as segments is an array inside the list:
+ * `[['resource_access', 'my.client', 'roles']]`.
+ */
+export type ClaimPathList = string | readonly ClaimPath[];
+
+/**
  * Where the identity of the caller lives in the payload. Each list is read in order; `scopes` and
- * `roles` take the union of every location, `clientId` and `tenantId` the first present string.
+ * `roles` take the union of every location, `clientId` and `tenantId` the first present string. A list
+ * given here replaces the default list of that name; the lists left out keep the defaults below (the
+ * generic ones: a preset's own lists are in its `claims`, so spread them to extend a preset).
  */
 export interface ClaimLocations {
   /**
    * Scope claims: a space-delimited string or an array of strings.
    * @default ['scope', 'scp']
    */
-  scopes?: readonly ClaimPath[];
+  scopes?: ClaimPathList;
   /**
    * Role claims: an array of strings, or one string holding one role.
    * @default ['roles']
    */
-  roles?: readonly ClaimPath[];
+  roles?: ClaimPathList;
   /**
-   * The calling application's client id.
+   * The calling application's client id. The first location present in the token decides: when its value
+   * is not a non-empty string there is no client id (later locations are not consulted).
    * @default ['client_id', 'azp', 'appid']
    */
-  clientId?: readonly ClaimPath[];
+  clientId?: ClaimPathList;
   /**
-   * The tenant (directory) id.
+   * The tenant (directory) id; the first location present decides, as for {@link ClaimLocations.clientId}.
    * @default ['tid']
    */
-  tenantId?: readonly ClaimPath[];
+  tenantId?: ClaimPathList;
 }
 
-/** The issuer families bearer-guard knows, used for claim defaults and diagnostics. */
+/** Every claim location, each as a list: what a provider preset returns as its `claims`. */
+export interface ClaimLocationLists {
+  /** Scope claims (see {@link ClaimLocations.scopes}). */
+  readonly scopes: readonly ClaimPath[];
+  /** Role claims (see {@link ClaimLocations.roles}). */
+  readonly roles: readonly ClaimPath[];
+  /** Client id claims, first present decides (see {@link ClaimLocations.clientId}). */
+  readonly clientId: readonly ClaimPath[];
+  /** Tenant claims, first present decides (see {@link ClaimLocations.tenantId}). */
+  readonly tenantId: readonly ClaimPath[];
+}
+
+/**
+ * The issuer families bearer-guard knows, used for rejection diagnostics, telling access tokens from other
+ * tokens, and the `isAppOnly` rule. Claim locations are not tied to it: they are the `claims` option.
+ */
 export type IssuerProfile = 'generic' | 'entra' | 'auth0' | 'okta' | 'keycloak' | 'cognito';
 
 /**
@@ -120,7 +145,9 @@ export interface KeyOptions {
 /** Options of the verified-token cache. */
 export interface TokenCacheOptions {
   /**
-   * Most tokens kept. Each entry holds the frozen {@link AuthInfo} (about 2–4 KB for a typical token).
+   * Most tokens kept. Each entry holds the frozen {@link AuthInfo} (about 2–4 KB for a typical token); the
+   * index by token string adds about 40 bytes per entry of the bound. A token is admitted when it is verified
+   * again while about `maxEntries / 8` other new tokens have arrived since its first verification.
    * @default 10000
    */
   maxEntries?: number;
@@ -143,7 +170,8 @@ export interface VerifierOptions {
   audience: string | readonly string[];
   /**
    * The JWK Set URL. When absent it is discovered per issuer: `<issuer>/.well-known/openid-configuration`,
-   * then `/.well-known/oauth-authorization-server` (RFC 8414). HTTPS only, except on loopback hosts.
+   * then RFC 8414's `/.well-known/oauth-authorization-server` inserted before the issuer's path, then
+   * appended to it. HTTPS only, except on loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`).
    */
   jwksUri?: string;
   /**
@@ -183,12 +211,24 @@ export interface VerifierOptions {
   allowedClientIds?: readonly string[];
   /** Accept only these tenants (matched against the resolved tenant id). */
   allowedTenants?: readonly string[];
+  /**
+   * Refuse tokens whose `tid` claim is one of these (compared case-insensitively) with
+   * `tenant_not_allowed`, checked with the issuer, before any key is fetched. `entraId()` with
+   * `tenantId: 'organizations'` sets it to the personal Microsoft accounts tenant.
+   * @default []
+   */
+  excludedTenants?: readonly string[];
   /** Claims that must be present with exactly this value, e.g. `{ token_use: 'access' }`. */
   requiredClaims?: Readonly<Record<string, string | number | boolean>>;
-  /** Where scopes, roles, client id and tenant live (merged over the profile's defaults). */
+  /**
+   * Where scopes, roles, client id and tenant live. Each list given replaces the generic default of that
+   * name; a preset returns all four lists, so extend one with `claims: { ...preset.claims, roles: [...] }`.
+   */
   claims?: ClaimLocations;
   /**
-   * Issuer family, for claim-location defaults and precise diagnostics. Set by the provider presets.
+   * Issuer family: precise rejection reasons, the family's access-token shape (an Entra token without
+   * `azp`/`appid` is refused) and the `isAppOnly` rule. Set by the provider presets; it does not change
+   * where claims are read (see {@link VerifierOptions.claims}).
    * @default "generic"
    */
   profile?: IssuerProfile;
@@ -213,7 +253,25 @@ export interface VerifierOptions {
   cache?: TokenCacheOptions | false;
 }
 
-/** The verified identity of the calling application, attached to `req.auth`. Frozen. */
+/**
+ * The options a provider preset (`entraId()`, `auth0()`, `okta()`, `keycloak()`, `cognito()`, `rfc9068()`)
+ * returns: plain {@link VerifierOptions} whose claim locations and required claims are always spelled out,
+ * so what the preset does is visible and can be extended by spreading:
+ * `{ ...preset, claims: { ...preset.claims, roles: [...preset.claims.roles, 'groups'] } }`.
+ */
+export interface PresetOptions extends VerifierOptions {
+  /** Every claim location the preset reads. */
+  claims: ClaimLocationLists;
+  /** The claim values the preset requires (`{}` when none). */
+  requiredClaims: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
+ * The verified identity of the calling application, attached to `req.auth`. Deeply frozen: the object, its
+ * arrays (`audience`, `scopes`, `roles`), `header` and `payload` cannot be changed (writing to them throws
+ * in strict-mode code; `push` always throws). The arrays are typed `string[]` so that they pass wherever a
+ * `string[]` is expected.
+ */
 export interface AuthInfo {
   /** The raw access token. Never log it. */
   readonly token: string;
@@ -225,19 +283,28 @@ export interface AuthInfo {
   readonly issuer: string;
   /** The `sub` claim. */
   readonly subject?: string;
-  /** The `aud` claim as an array (empty for tokens validated by `client_id`). */
-  readonly audience: readonly string[];
-  /** The calling application: `client_id` (RFC 9068), else `azp` (Entra v2), else `appid` (Entra v1). */
-  readonly clientId?: string;
-  /** The tenant: `tid`. */
-  readonly tenantId?: string;
-  /** Granted scopes: the union of `scope` (space-delimited) and `scp` (string or array). */
-  readonly scopes: readonly string[];
-  /** Granted app roles: `roles` (array of strings, or one string holding one role). */
-  readonly roles: readonly string[];
+  /** The `aud` claim as an array (empty for tokens validated by `client_id`). Frozen. */
+  readonly audience: string[];
   /**
-   * True when no user is involved (client credentials): `idtyp: "app"` when present, else Auth0's
-   * `gty: "client-credentials"`, else no `scp` on an Entra token, else `sub` equal to the client id.
+   * The calling application: `client_id` (RFC 9068), else `azp` (Entra v2), else `appid` (Entra v1). The
+   * first of these claims that is present decides: when its value is not a non-empty string there is no
+   * client id (later claims are not consulted).
+   */
+  readonly clientId?: string;
+  /** The tenant: `tid`. As for {@link AuthInfo.clientId}, the first present location decides. */
+  readonly tenantId?: string;
+  /**
+   * Granted scopes: the union of `scope` (space-delimited) and `scp` (string or array). Either claim may
+   * also be an array of strings, each element one scope. Frozen.
+   */
+  readonly scopes: string[];
+  /** Granted app roles: `roles` (array of strings, or one string holding one role). Frozen. */
+  readonly roles: string[];
+  /**
+   * True when no user is involved (client credentials): decided by `idtyp` (`"app"`) when present, else by
+   * the profile's rule: Entra, a client id and no `scp`; Auth0, `gty: "client-credentials"` or `sub`
+   * `<client>@clients`; Keycloak, a `service-account-<client>` username; otherwise `sub` equal to the
+   * client id.
    */
   readonly isAppOnly: boolean;
   /** When the token expires (`exp`). */

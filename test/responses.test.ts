@@ -9,6 +9,7 @@ import express5 from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  AuthenticationRequiredError,
   AuthError,
   authenticate,
   authErrorHandler,
@@ -84,10 +85,12 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
   let app: Server;
   let jsonApp: Server;
   const reasons: string[] = [];
+  const seen: unknown[] = [];
 
-  /** Records the reason of every error that reaches the error handlers, then passes it on. */
+  /** Records every error that reaches the error handlers and its reason, then passes it on. */
   const recordReason: ErrorMiddleware = (error, _req, _res, next) => {
     reasons.push(isAuthError(error) ? error.reason : 'not-an-auth-error');
+    seen.push(error);
     next(error);
   };
 
@@ -136,6 +139,7 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
       { path: '/roles', chain: [auth, requireRoles(['Receipts.Admin', 'Receipts.Audit'])] },
       { path: '/either', chain: [auth, requireScopesOrRoles({ scopes: ['receipts.read'], roles: ['Receipts.Admin'] })] },
       { path: '/guard-alone', chain: [requireScopes('receipts.read')] },
+      { path: '/guard-alone-realm', chain: [requireRoles('Receipts Admin', { realm: 'receipts' })] },
       { path: '/guard-after-forgery', chain: [forgeAuth, requireScopes('receipts.read')] },
       {
         path: '/down/network',
@@ -160,6 +164,7 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
 
   beforeEach(() => {
     reasons.length = 0;
+    seen.length = 0;
   });
 
   /** Asserts that nothing in a response echoes `token`. */
@@ -225,7 +230,7 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
         token: async () =>
           signToken(unpublishedKey, { iss: issuer.url, aud: AUDIENCE }, { header: { kid: key.kid } }),
         reason: 'signature_invalid',
-        description: 'The access token signature is invalid',
+        description: 'The access token could not be verified',
       },
       {
         name: 'has a tampered payload',
@@ -235,7 +240,7 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
           return `${header}.${forged}.${signature}`;
         },
         reason: 'signature_invalid',
-        description: 'The access token signature is invalid',
+        description: 'The access token could not be verified',
       },
       {
         name: 'uses an algorithm outside the allow-list',
@@ -254,7 +259,7 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
         name: 'comes from another issuer',
         token: () => valid({ iss: 'https://issuer.invalid' }),
         reason: 'issuer_mismatch',
-        description: 'The access token issuer is not accepted',
+        description: 'The access token could not be verified',
       },
       {
         name: 'is meant for another audience',
@@ -278,7 +283,7 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
         name: 'names an unknown key',
         token: () => signToken(unpublishedKey, { iss: issuer.url, aud: AUDIENCE }),
         reason: 'key_not_found',
-        description: 'The access token signing key is unknown',
+        description: 'The access token could not be verified',
       },
     ];
 
@@ -455,6 +460,8 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe(BARE);
       expect(reasons).toEqual(['authentication_required']);
+      expect(seen[0]).toBeInstanceOf(AuthenticationRequiredError);
+      expect(seen[0]).toBeInstanceOf(MissingTokenError);
     });
 
     it('answers 401 when earlier code put a look-alike object on req.auth', async () => {
@@ -462,6 +469,14 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe(BARE);
       expect(reasons).toEqual(['authentication_required']);
+      expect(seen[0]).toBeInstanceOf(AuthenticationRequiredError);
+    });
+
+    it('answers 401 in the realm a guard names when no authenticate() ran before it', async () => {
+      const res = await request(app).get('/guard-alone-realm');
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="receipts"');
+      expect(seen[0]).toBeInstanceOf(AuthenticationRequiredError);
     });
   });
 
@@ -682,7 +697,26 @@ describe('the errors behind the table', () => {
   });
 
   it('uses the fixed description as the message', () => {
-    for (const error of errors()) expect(error.message).toBe(error.description);
+    for (const error of [...errors(), new AuthenticationRequiredError()]) expect(error.message).toBe(error.description);
+  });
+
+  it('makes AuthenticationRequiredError a kind of MissingTokenError with the same answer', () => {
+    const error = new AuthenticationRequiredError();
+    expect(error).toBeInstanceOf(MissingTokenError);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(isAuthError(error)).toBe(true);
+    expect({ name: error.name, status: error.status, statusCode: error.statusCode, code: error.code, expose: error.expose }).toEqual({
+      name: 'AuthenticationRequiredError',
+      status: 401,
+      statusCode: 401,
+      code: 'ERR_MISSING_TOKEN',
+      expose: true,
+    });
+    expect(error.reason).toBe('authentication_required');
+    expect(error.error).toBeUndefined();
+    expect(error.headers).toEqual({ 'WWW-Authenticate': BARE });
+    expect(new AuthenticationRequiredError({ realm: 'receipts' }).headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="receipts"' });
+    expect(new MissingTokenError()).not.toBeInstanceOf(AuthenticationRequiredError);
   });
 
   it('recognises an error of another copy of the package by its brand', () => {
@@ -696,7 +730,7 @@ describe('the errors behind the table', () => {
 
   it('puts the realm in every challenge and defaults Retry-After to 5 seconds', () => {
     expect(new InvalidTokenError('signature_invalid', { realm: 'receipts' }).headers['WWW-Authenticate']).toBe(
-      'Bearer realm="receipts", error="invalid_token", error_description="The access token signature is invalid"',
+      'Bearer realm="receipts", error="invalid_token", error_description="The access token could not be verified"',
     );
     expect(new KeysUnavailableError('metadata_unavailable').headers).toEqual({ 'Retry-After': '5' });
     expect(new KeysUnavailableError('metadata_unavailable', { retryAfterSeconds: Number.NaN }).retryAfterSeconds).toBe(5);

@@ -10,15 +10,20 @@ export type MatchMode = 'all' | 'any';
 
 /** Options of the scope and role checks. */
 export interface GrantMatchOptions {
-  /** @default "all" */
+  /** `all`: every required value must be granted; `any`: one is enough. @default "all" */
   readonly match?: MatchMode;
 }
 
 /** What {@link hasScopesOrRoles} accepts: any listed scope, or any listed role. */
 export interface ScopesOrRoles {
+  /** Scopes (from `scope`/`scp`), any one of which is enough. RFC 6750 scope tokens. @default [] */
   readonly scopes?: readonly string[];
+  /** App roles (from `roles`), any one of which is enough. Non-empty strings without control characters. @default [] */
   readonly roles?: readonly string[];
 }
+
+/** What a required value is: a scope (RFC 6750 `scope-token` grammar) or an app role (free text). */
+export type GrantKind = 'scope' | 'role';
 
 /** True when `granted` satisfies `required` under `match`. */
 export function hasGrants(granted: readonly string[], required: readonly string[], match: MatchMode = 'all'): boolean {
@@ -47,19 +52,32 @@ export function hasScopesOrRoles(auth: AuthInfo, required: ScopesOrRoles): boole
   return hasGrants(auth.scopes, required.scopes ?? [], 'any') || hasGrants(auth.roles, required.roles ?? [], 'any');
 }
 
+const CONTROL = /\p{Cc}/u;
+
+/** True when `value` may be required as a `kind`: a scope token, or a role without control characters. */
+function isGrantValue(value: unknown, kind: GrantKind): value is string {
+  if (typeof value !== 'string') return false;
+  return kind === 'scope' ? isScopeToken(value) : value !== '' && !CONTROL.test(value);
+}
+
 /**
  * Validates a guard's required values at configuration time: a non-empty list of RFC 6750 scope tokens
- * (printable ASCII without space, `"` or `\`), since they are echoed in the `scope` challenge attribute.
- * Throws a `TypeError` naming `name`.
+ * (printable ASCII without space, `"` or `\`) for scopes; of non-empty strings without control characters
+ * for roles, since identity providers grant roles such as `Receipts Admin` or `Gérant`. Only values that are
+ * scope tokens can be listed in a 403's `scope` challenge attribute. Throws a `TypeError` naming `name`.
  */
-export function toRequirement(values: unknown, name: string, allowEmpty = false): readonly string[] {
+export function toRequirement(values: unknown, name: string, kind: GrantKind, allowEmpty = false): readonly string[] {
   const list = typeof values === 'string' ? [values] : values;
   if (!Array.isArray(list) || (list.length === 0 && !allowEmpty)) {
     throw new TypeError(`bearer-guard: ${name} must be a non-empty string or a non-empty array of strings`);
   }
   for (const value of list) {
-    if (typeof value !== 'string' || !isScopeToken(value)) {
-      throw new TypeError(`bearer-guard: ${name} must only hold printable ASCII values without spaces, " or \\`);
+    if (!isGrantValue(value, kind)) {
+      throw new TypeError(
+        kind === 'scope'
+          ? `bearer-guard: ${name} must only hold printable ASCII values without spaces, " or \\`
+          : `bearer-guard: ${name} must only hold non-empty strings without control characters`,
+      );
     }
   }
   return Object.freeze([...new Set(list as string[])]);

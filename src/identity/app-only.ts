@@ -1,29 +1,42 @@
 /**
  * Whether a token was issued to an application acting as itself (client credentials) rather than on
- * behalf of a user. Rules, first that applies wins:
- * 1. Entra's optional `idtyp` claim: `app` or `user`.
- * 2. Auth0's `gty: "client-credentials"`.
- * 3. An Entra token (profile `entra`, or a `tid` claim): app-only exactly when it has no delegated `scp`
- *    (its application permissions are in `roles`).
- * 4. `sub` equal to the client id: RFC 9068 §2.2 for grants without a resource owner, Okta (`cid`),
- *    Amazon Cognito, node-oidc-provider, OpenIddict; also `<client id>@clients` as Auth0 spells it.
- * 5. Keycloak (profile `keycloak`): `preferred_username` is `service-account-<client id>`.
+ * behalf of a user. Every issuer family marks this differently, so the rule follows the verifier's
+ * profile; a claim another family uses means nothing here (an Auth0 or Keycloak token may well carry a
+ * custom `tid`).
+ *
+ * 1. Any profile: the `idtyp` claim when present (`app` or `user`; Entra's optional claim, honoured
+ *    wherever an issuer writes it).
+ * 2. Then, per profile:
+ *    - `entra`: the token names its calling application (`azp`/`appid`) and has no delegated `scp` (its
+ *      application permissions are in `roles`);
+ *    - `auth0`: `gty: "client-credentials"`, or `sub` equal to `<client id>@clients`;
+ *    - `keycloak`: `preferred_username` is `service-account-<client id>`;
+ *    - `okta`, `cognito` and `generic` (RFC 9068 §2.2 for grants without a resource owner,
+ *      node-oidc-provider, OpenIddict): `sub` equal to the client id.
  * Anything else (no client id, a user's `sub`) is not app-only.
  */
 import type { IssuerProfile, JsonObject } from '../types.js';
+import { ownMember } from './claim-path.js';
 
-/** Applies the rules above to a verified payload. */
+/** Applies the rules above to a verified payload; `clientId` is the resolved calling application. */
 export function isAppOnlyToken(
   payload: Readonly<JsonObject>,
   clientId: string | undefined,
   profile: IssuerProfile,
 ): boolean {
-  const { idtyp, gty, sub } = payload;
+  const idtyp = ownMember(payload, 'idtyp');
+  const sub = ownMember(payload, 'sub');
   if (idtyp === 'app') return true;
   if (idtyp === 'user') return false;
-  if (gty === 'client-credentials') return true;
-  if (profile === 'entra' || typeof payload.tid === 'string') return !Object.hasOwn(payload, 'scp');
   if (clientId === undefined) return false;
-  if (sub === clientId || sub === `${clientId}@clients`) return true;
-  return profile === 'keycloak' && payload.preferred_username === `service-account-${clientId}`;
+  switch (profile) {
+    case 'entra':
+      return !Object.hasOwn(payload, 'scp');
+    case 'auth0':
+      return ownMember(payload, 'gty') === 'client-credentials' || sub === `${clientId}@clients`;
+    case 'keycloak':
+      return ownMember(payload, 'preferred_username') === `service-account-${clientId}`;
+    default:
+      return sub === clientId;
+  }
 }

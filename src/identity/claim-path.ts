@@ -11,6 +11,11 @@ export type CompiledClaimPath = { readonly whole: string | undefined; readonly s
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Whether `name` is `__proto__`, `constructor` or `prototype`: never a usable claim path segment. */
+export function isForbiddenSegment(name: string): boolean {
+  return FORBIDDEN_SEGMENTS.has(name);
+}
+
 /**
  * Splits a {@link ClaimPath} once, at configuration time. Throws a `TypeError` naming `option` when a
  * segment is `__proto__`, `constructor` or `prototype`.
@@ -21,6 +26,14 @@ export function compileClaimPath(path: ClaimPath, option = 'claims'): CompiledCl
     throw new TypeError(`bearer-guard: option "${option}" must not name "__proto__", "constructor" or "prototype"`);
   }
   return compiled;
+}
+
+/**
+ * The own member `name` of a decoded JSON object, never an inherited value: even with `Object.prototype`
+ * polluted by some other code, a member the token does not carry reads as `undefined`.
+ */
+export function ownMember(object: Readonly<Record<string, unknown>>, name: string): unknown {
+  return Object.hasOwn(object, name) ? object[name] : undefined;
 }
 
 function child(value: unknown, name: string): unknown {

@@ -1,9 +1,12 @@
 /**
  * Issuer metadata discovery: OpenID Connect Discovery 1.0 §4 (`<issuer>/.well-known/openid-configuration`,
  * appended), then RFC 8414 §3.1 (`/.well-known/oauth-authorization-server` inserted before the issuer's
- * path). The document's `issuer` must equal the configured issuer exactly (RFC 8414 §3.3) and its `jwks_uri`
- * must be HTTPS (loopback aside). Only configured issuers are ever discovered, never one read from a token.
+ * path), then, for an issuer with a path, `<issuer>/.well-known/oauth-authorization-server` appended (as
+ * some servers publish it, e.g. Okta custom authorization servers). The document's `issuer` must equal the
+ * configured issuer exactly (RFC 8414 §3.3) and its `jwks_uri` must be HTTPS (loopback aside). Only
+ * configured issuers are ever discovered, never one read from a token.
  */
+import { performance } from 'node:perf_hooks';
 import { fetchJson, KeyFetchError, type FetchJsonOptions } from './fetch-json.js';
 import { RefreshingValue, type RefreshPolicy } from './refreshing-value.js';
 import { toFetchableUrl } from './url-policy.js';
@@ -14,13 +17,18 @@ export interface IssuerMetadata {
   readonly jwksUri: string;
 }
 
-/** The two metadata URLs of `issuer`, in the order they are tried. */
-export function toDiscoveryUrls(issuer: string): [openid: string, oauth: string] {
+/**
+ * The metadata URLs of `issuer`, in the order they are tried: OpenID (appended), RFC 8414 (inserted), and
+ * RFC 8414 appended when the issuer has a path (without a path it equals the inserted form, so it is not
+ * repeated).
+ */
+export function toDiscoveryUrls(issuer: string): readonly [openid: string, oauth: string, ...appended: string[]] {
   const url = new URL(issuer);
   const path = url.pathname.replace(/\/+$/, '');
   const openid = `${url.origin}${path}/.well-known/openid-configuration${url.search}`;
-  const oauth = `${url.origin}/.well-known/oauth-authorization-server${path}${url.search}`;
-  return [openid, oauth];
+  const inserted = `${url.origin}/.well-known/oauth-authorization-server${path}${url.search}`;
+  const appended = `${url.origin}${path}/.well-known/oauth-authorization-server${url.search}`;
+  return appended === inserted ? [openid, inserted] : [openid, inserted, appended];
 }
 
 /** Checks a metadata document against the configured `issuer`. */
@@ -39,14 +47,22 @@ export function toIssuerMetadata(document: unknown, issuer: string, url: string)
 }
 
 /**
- * Tries both metadata URLs in order. Both live on the issuer's origin, so after a timeout on the first the
- * second is not tried: a cold request then waits at most one `timeoutMs` for metadata.
+ * Tries the metadata URLs in order until one yields valid metadata. All attempts share one deadline of
+ * `timeoutMs`: each gets what the earlier ones left, and a timeout (the deadline reached) ends discovery,
+ * so discovery as a whole never takes longer than one `timeoutMs`.
  */
 async function discover(issuer: string, options: FetchJsonOptions): Promise<IssuerMetadata> {
   const failures: KeyFetchError[] = [];
+  // A monotonic clock: the deadline holds whatever happens to the wall clock.
+  const deadline = performance.now() + options.timeoutMs;
   for (const url of toDiscoveryUrls(issuer)) {
+    const timeoutMs = failures.length === 0 ? options.timeoutMs : Math.floor(deadline - performance.now());
+    if (timeoutMs <= 0) {
+      failures.push(new KeyFetchError('timeout', url, `not tried: discovery used up its ${options.timeoutMs} ms`));
+      break;
+    }
     try {
-      return toIssuerMetadata(await fetchJson(url, options), issuer, url);
+      return toIssuerMetadata(await fetchJson(url, { ...options, timeoutMs }), issuer, url);
     } catch (error) {
       const failure = error instanceof KeyFetchError ? error : new KeyFetchError('network', url, String(error));
       failures.push(failure);

@@ -14,8 +14,13 @@ export interface KeyEntry {
   readonly key: KeyObject;
   /** The algorithms this key may verify (its own `alg`, or every algorithm fitting its type and curve). */
   readonly algorithms: ReadonlySet<string>;
-  /** The JWK's own `issuer` member (published by Microsoft Entra ID), if any. */
+  /**
+   * The JWK's own `issuer` member (published by Microsoft Entra ID), if any; `''` when the member is there
+   * but not a string, which no issuer matches.
+   */
   readonly issuer: string | undefined;
+  /** RSA keys: the length in bytes of every signature the key makes (its modulus length, RFC 8017 §8). */
+  readonly signatureBytes: number | undefined;
   /** Identity of the key material and its `kid`/`alg`, to recognise a key across refreshes. */
   readonly fingerprint: string;
   /**
@@ -104,7 +109,7 @@ function toKeyEntry(member: unknown, known: ReadonlyMap<string, KeyEntry>): KeyE
   if (algorithms.size === 0) return undefined;
   const material = publicMaterial(jwk, kty);
   if (material === undefined) return undefined;
-  const issuer = typeof jwk.issuer === 'string' ? jwk.issuer : undefined;
+  const issuer = jwk.issuer === undefined ? undefined : typeof jwk.issuer === 'string' ? jwk.issuer : '';
   const fingerprint = JSON.stringify([material, kid ?? null, alg ?? null, issuer ?? null]);
   const existing = known.get(fingerprint);
   if (existing !== undefined) return existing;
@@ -114,11 +119,13 @@ function toKeyEntry(member: unknown, known: ReadonlyMap<string, KeyEntry>): KeyE
   } catch {
     return undefined;
   }
+  let signatureBytes: number | undefined;
   if (kty === 'RSA') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return undefined;
+    signatureBytes = Math.ceil(bits / 8);
   }
-  return { kid, key, algorithms, issuer, fingerprint, validUntil: 0, freshUntil: 0 };
+  return { kid, key, algorithms, issuer, signatureBytes, fingerprint, validUntil: 0, freshUntil: 0 };
 }
 
 function hasVerifyOperation(ops: unknown): boolean {

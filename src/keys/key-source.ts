@@ -1,10 +1,16 @@
 /**
  * Where the keys of one configured issuer come from: a fixed JWKS URI, or the `jwks_uri` of the issuer's
  * discovered metadata (followed if it changes).
+ *
+ * A request waits at most `timeoutMs` for keys: one key-set fetch is bounded by it, and so is a cold
+ * discovered issuer's whole path (every metadata location, then the key set). A key-set fetch that outlasts
+ * a request's share of that deadline keeps running for the requests that follow.
  */
+import { performance } from 'node:perf_hooks';
 import type { MetadataStore } from './discovery.js';
 import { KeyFetchError } from './fetch-json.js';
 import type { ResolvedKeyOptions } from './key-options.js';
+import type { KeyEntry } from './jwk-set.js';
 import type { KeyLookup, KeyMiss, KeyStore } from './key-store.js';
 import { sharedKeyStore, sharedMetadataStore } from './registry.js';
 
@@ -36,10 +42,11 @@ export function createDiscoveredKeySource(issuer: string, options: ResolvedKeyOp
     if (last === undefined || last.url !== jwksUri) last = sharedKeyStore(jwksUri, options);
     return last;
   };
-  const unavailable = (error: unknown, now: number): KeyMiss => ({
+  const unavailable = (error: unknown): KeyMiss => ({
     miss: 'unavailable',
     resource: 'metadata',
-    retryAfterMs: metadata.retryAfterMs(now),
+    // Measured from the failure, not from the request: a slow failure has used up part of the wait.
+    retryAfterMs: metadata.retryAfterMs(Date.now()),
     cause: error instanceof KeyFetchError ? error : undefined,
   });
   return {
@@ -52,9 +59,13 @@ export function createDiscoveredKeySource(issuer: string, options: ResolvedKeyOp
         metadata.refreshInBackground(now);
         return last.select(alg, kid, now);
       }
+      const deadline = performance.now() + options.fetch.timeoutMs;
       return metadata.load().then(
-        (loaded) => storeFor(loaded.jwksUri).select(alg, kid, now),
-        (error: unknown) => unavailable(error, now),
+        (loaded) => {
+          const store = storeFor(loaded.jwksUri);
+          return withinDeadline(store.select(alg, kid, Date.now()), deadline, store.url, options.fetch.timeoutMs);
+        },
+        (error: unknown) => unavailable(error),
       );
     },
     touch(now) {
@@ -70,4 +81,26 @@ export function createDiscoveredKeySource(issuer: string, options: ResolvedKeyOp
       await storeFor(current.jwksUri).ready();
     },
   };
+}
+
+/**
+ * `lookup`, or an `unavailable` miss once the monotonic clock reaches `deadline` first. The fetch behind the
+ * lookup is shared and keeps its own deadline; only this request stops waiting for it.
+ */
+function withinDeadline(lookup: KeyLookup, deadline: number, url: string, timeoutMs: number): KeyLookup {
+  if (!(lookup instanceof Promise)) return lookup;
+  const late = (): KeyMiss => ({
+    miss: 'unavailable',
+    resource: 'jwks',
+    // The fetch is still running and may well succeed: the next request can try again soon.
+    retryAfterMs: 1000,
+    cause: new KeyFetchError('timeout', url, `no keys within ${timeoutMs} ms of the request (discovery included)`),
+  });
+  const leftMs = deadline - performance.now();
+  if (leftMs <= 0) return late();
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<KeyMiss>((resolve) => {
+    timer = setTimeout(() => resolve(late()), leftMs);
+  });
+  return Promise.race<KeyEntry | KeyMiss>([lookup, expiry]).finally(() => clearTimeout(timer));
 }

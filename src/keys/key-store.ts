@@ -14,7 +14,10 @@ export interface KeyMiss {
    * `kid` (401). `unavailable`: the keys cannot be obtained, so the token cannot be judged (503).
    */
   readonly miss: 'not_found' | 'ambiguous' | 'unavailable';
-  /** For `unavailable`: milliseconds before a retry may succeed. */
+  /**
+   * For `unavailable`: milliseconds from the answer until the next fetch that could serve this token will
+   * really start (the failure backoff and, for an unknown `kid` beside a fresh set, the cooldown).
+   */
   readonly retryAfterMs?: number;
   /** For `unavailable`: the fetch failure. */
   readonly cause?: KeyFetchError;
@@ -67,7 +70,7 @@ export class KeyStore {
   select(alg: string, kid: string | undefined, now: number): KeyLookup {
     const set = this.#keys.usable(now);
     if (set === undefined) {
-      return this.#fetchThenSelect(alg, kid, this.#keys.usableUntil === 0 ? 'initial' : 'expired', now);
+      return this.#fetchThenSelect(alg, kid, this.#keys.usableUntil === 0 ? 'initial' : 'expired');
     }
     const found = findKeys(set, alg, kid);
     if (found.length === 1) return found[0]!;
@@ -87,17 +90,27 @@ export class KeyStore {
   }
 
   #onUnknownKey(alg: string, kid: string | undefined, now: number): KeyLookup {
-    if (this.#keys.refreshing) return this.#fetchThenSelect(alg, kid, 'unknown_kid', now);
+    if (this.#keys.refreshing) return this.#fetchThenSelect(alg, kid, 'unknown_kid');
     const cooledDown = !this.#keys.attemptedWithin(now, this.#options.cooldownMs);
-    if (cooledDown && this.#keys.canFetch(now)) return this.#fetchThenSelect(alg, kid, 'unknown_kid', now);
+    if (cooledDown && this.#keys.canFetch(now)) return this.#fetchThenSelect(alg, kid, 'unknown_kid');
     if (this.#keys.failing) {
       // The issuer may have rotated to this key while we cannot reach it: we cannot tell, so no 401.
-      return { miss: 'unavailable', resource: 'jwks', retryAfterMs: this.#keys.retryAfterMs(now) };
+      return { miss: 'unavailable', resource: 'jwks', retryAfterMs: this.#retryAfterMs(now) };
     }
     return NOT_FOUND;
   }
 
-  #fetchThenSelect(alg: string, kid: string | undefined, trigger: RefreshTrigger, now: number): Promise<KeyEntry | KeyMiss> {
+  /**
+   * Milliseconds from `now` until a fetch that could find a key not in the cached set will start: once the
+   * failure backoff is over, and, while the set is fresh, once the unknown-`kid` cooldown is over too (a stale
+   * set refreshes on the next request regardless of the cooldown).
+   */
+  #retryAfterMs(now: number): number {
+    const cooldownLeft = this.#keys.windowLeftMs(now, this.#options.cooldownMs);
+    return Math.max(this.#keys.retryAfterMs(now), Math.min(cooldownLeft, this.#keys.freshLeftMs(now)));
+  }
+
+  #fetchThenSelect(alg: string, kid: string | undefined, trigger: RefreshTrigger): Promise<KeyEntry | KeyMiss> {
     return this.#keys.refresh(trigger).then(
       (set) => {
         const found = findKeys(set, alg, kid);
@@ -107,7 +120,8 @@ export class KeyStore {
       (error: unknown) => ({
         miss: 'unavailable' as const,
         resource: 'jwks' as const,
-        retryAfterMs: this.#keys.retryAfterMs(now),
+        // Measured from the failure, not from the request: a slow failure has used up part of the wait.
+        retryAfterMs: this.#retryAfterMs(Date.now()),
         cause: error instanceof KeyFetchError ? error : undefined,
       }),
     );

@@ -81,6 +81,21 @@ export class RefreshingValue<T> {
     return since >= 0 && since < windowMs;
   }
 
+  /**
+   * Milliseconds until `windowMs` has passed since the last fetch started; 0 once it has, or when the clock
+   * went back (see {@link attemptedWithin}).
+   */
+  windowLeftMs(now: number, windowMs: number): number {
+    return this.attemptedWithin(now, windowMs) ? this.#lastAttemptAt + windowMs - now : 0;
+  }
+
+  /** Milliseconds the current value stays fresh after `now`; 0 when it is stale, absent, or the clock went back. */
+  freshLeftMs(now: number): number {
+    if (this.#value === undefined) return 0;
+    const age = now - this.#fetchedAt;
+    return age >= 0 && age < this.#policy.maxAgeMs ? this.#policy.maxAgeMs - age : 0;
+  }
+
   /** True while the last fetch failed. */
   get failing(): boolean {
     return this.#failures > 0;
@@ -96,7 +111,11 @@ export class RefreshingValue<T> {
     return this.#inflight === undefined && !this.#inBackoff(now);
   }
 
-  /** Milliseconds until a fetch may be attempted again (at least 1000, for `Retry-After`). */
+  /**
+   * Milliseconds from `now` until the failure backoff lets a fetch start again (at least 1000, for
+   * `Retry-After`). Pass the clock read when the answer is given, not when the request began: a slow failure
+   * has already used up part of the wait.
+   */
   retryAfterMs(now: number): number {
     return Math.max(1000, this.#inBackoff(now) ? this.#retryAt - now : 0);
   }

@@ -1,13 +1,14 @@
 /**
  * Which URLs keys and metadata may be fetched from: HTTPS, or plain HTTP on a loopback host only
- * (127.0.0.0/8, ::1, localhost), never with credentials or a fragment.
+ * (127.0.0.0/8, ::1, localhost), never with credentials or a fragment. Subdomains of `localhost` do not
+ * count: Node resolves them through DNS like any other name, so they could lead off the machine in cleartext.
  */
 import { isIPv4 } from 'node:net';
 
-/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1` (as `URL.hostname` spells them). */
+/** True for `localhost`, 127.0.0.0/8 and `::1` only (as `URL.hostname` spells them). */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (host === '[::1]' || host === '::1') return true;
   return isIPv4(host) && host.startsWith('127.');
 }

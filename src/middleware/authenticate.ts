@@ -2,14 +2,16 @@
  * `authenticate()`: the only code that reads the request and decorates it. Extracts the Bearer token,
  * verifies it, sets `req.auth` and calls `next()`; on any failure calls `next(err)` with an
  * {@link AuthError} whose `status`, `statusCode` and `headers` the final handlers of Express and Connect
- * answer with. Exactly three parameters, never throws, never returns a promise, always ends in `next`.
+ * answer with. A custom verifier that throws or rejects with anything else, or resolves to something that
+ * is not an identity, reaches `next(err)` with that fault (a 500), never as a 401. Exactly three
+ * parameters, never throws, never returns a promise, always ends in `next`.
  */
 import { MissingTokenError } from '../errors.js';
 import { extractToken, type TokenLocation } from '../token/extract-token.js';
 import { createVerifier, VERIFY_NOW, type BearerVerifier } from '../verify/create-verifier.js';
 import type { AuthInfo, Verifier, VerifierOptions } from '../types.js';
 import type { AuthRequest, Middleware, NextFunction } from './handler-types.js';
-import { recordIssued } from '../identity/issued-identity.js';
+import { toCustomIdentity, toVerifierFault } from './custom-identity.js';
 import { isAttributeValue } from '../challenge.js';
 import { DEFAULT_REALM } from '../errors.js';
 
@@ -18,7 +20,9 @@ export interface AuthenticateOptions {
   /**
    * Where tokens are accepted. The `Authorization` header always is; add `'query'` for `?access_token=`
    * (RFC 6750 §2.3; discouraged: URLs get logged) or `'body'` for an `access_token` parameter of an
-   * `application/x-www-form-urlencoded` body parsed before this middleware (§2.2; never on GET).
+   * `application/x-www-form-urlencoded` body parsed before this middleware (§2.2; never on GET). A body is
+   * only seen once parsed: refusing a token sent both in the header and in the body (400) also needs a
+   * urlencoded body parser mounted before this middleware.
    * @default ['header']
    */
   tokenLocations?: readonly TokenLocation[];
@@ -83,11 +87,42 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
   const locations = resolveLocations(options);
   const extractOptions = { ...locations, realm };
 
+  // Also runs inside promise callbacks: nothing it does may escape as an unhandled rejection.
   const accept = (req: AuthRequest, next: NextFunction, auth: AuthInfo): void => {
-    // Identities of bearer-guard's own verifiers are already tagged; remember those of custom verifiers.
-    if (own === undefined) recordIssued(auth, realm);
-    req.auth = auth;
+    try {
+      req.auth = auth;
+    } catch (error) {
+      next(error);
+      return;
+    }
     next();
+  };
+
+  // A custom verifier is outside bearer-guard: any result (a value, a promise, a foreign thenable) is settled
+  // through `Promise.resolve` and checked before it becomes `req.auth`; every failure reaches `next`.
+  const acceptCustom = (req: AuthRequest, next: NextFunction, result: unknown): void => {
+    let auth: AuthInfo;
+    try {
+      auth = toCustomIdentity(result, realm);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    accept(req, next, auth);
+  };
+
+  const verifyCustom = (req: AuthRequest, next: NextFunction, token: string): void => {
+    let pending: Promise<unknown>;
+    try {
+      pending = Promise.resolve(verifier.verify(token));
+    } catch (error) {
+      next(toVerifierFault(error));
+      return;
+    }
+    pending.then(
+      (result) => acceptCustom(req, next, result),
+      (error: unknown) => next(toVerifierFault(error)),
+    );
   };
 
   return function bearerGuardAuthenticate(req, res, next) {
@@ -102,7 +137,11 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
       // RFC 6750 §2.3: responses to requests carrying the token in the URI should be private.
       if (extracted.location === 'query') res.setHeader('Cache-Control', 'private');
       token = extracted.token;
-      result = own !== undefined ? own(token) : verifier.verify(token);
+      if (own === undefined) {
+        verifyCustom(req, next, token);
+        return;
+      }
+      result = own(token);
     } catch (error) {
       next(error);
       return;

@@ -6,15 +6,18 @@
  * v2.0 tokens: `iss` `https://login.microsoftonline.com/{tid}/v2.0`, client in `azp`, `aud` the client id.
  * Which one an API receives follows its app manifest (`accessTokenAcceptedVersion`), not the caller.
  */
-import type { VerifierOptions } from '../types.js';
+import { copyClaimLocations, PROFILE_CLAIMS } from '../identity/claim-locations.js';
+import type { PresetOptions } from '../types.js';
 
 /** Options of {@link entraId}. */
 export interface EntraIdOptions {
   /**
-   * The directory (tenant) id GUID for a single-tenant API, or `'organizations'` / `'common'` for a
-   * multi-tenant one (then issuers are `{tenantid}` templates checked against each token's `tid`, and
-   * keys come from the `common` key set). Multi-tenant accepts every tenant: narrow it with
-   * {@link EntraIdOptions.allowedTenants}.
+   * The directory (tenant) id GUID for a single-tenant API (tokens must then carry that `tid`), or
+   * `'organizations'` / `'common'` for a multi-tenant one (then issuers are `{tenantid}` templates checked
+   * against each token's `tid`, and keys come from the `common` key set). Multi-tenant accepts every tenant:
+   * narrow it with {@link EntraIdOptions.allowedTenants}. `'organizations'` refuses personal Microsoft
+   * accounts (their tenant `9188040d-6c67-4c5b-b112-36a304b66dad`) with `tenant_not_allowed`; `'common'`
+   * accepts them.
    */
   tenantId: string;
   /** The API's application (client) id, a GUID: the `aud` of v2.0 tokens. */
@@ -48,6 +51,8 @@ export interface EntraIdOptions {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The tenant of personal Microsoft accounts (MSA), which `'organizations'` excludes. */
+export const PERSONAL_ACCOUNTS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const HOST = /^[a-z0-9.-]+$/i;
 
 function fail(name: string, expectation: string): never {
@@ -77,8 +82,10 @@ function appIdUris(value: unknown, clientId: string): string[] {
  * Verifier options for an API protected by Microsoft Entra ID: both token versions (v1.0 issuer
  * `https://sts.windows.net/<tenant>/`, v2.0 issuer `https://login.microsoftonline.com/<tenant>/v2.0`),
  * both audience forms (the client id GUID and the Application ID URI), the tenant's key set
- * (`…/<tenant>/discovery/v2.0/keys`, or `common` for multi-tenant), the Entra claim locations, signing-key
- * issuer validation and Entra-specific rejection reasons. Spread the result to override anything.
+ * (`…/<tenant>/discovery/v2.0/keys`, or `common` for multi-tenant), the Entra claim locations (`scp`,
+ * `roles`, the caller in `azp`/`appid`, the tenant in `tid`), signing-key issuer validation and
+ * Entra-specific rejection reasons. A token without `azp`/`appid` (an ID token) is refused as
+ * `token_type_invalid`. Spread the result to override anything; extend its lists with `...options.claims`.
  *
  * @example
  * app.use(authenticate(entraId({ tenantId: '<tenant guid>', clientId: '<api client id>' })));
@@ -86,7 +93,7 @@ function appIdUris(value: unknown, clientId: string): string[] {
  * // Multi-tenant, two customer tenants, one calling daemon:
  * entraId({ tenantId: 'organizations', clientId, allowedTenants: [tenantA, tenantB], allowedClientIds: [daemon] });
  */
-export function entraId(options: EntraIdOptions): VerifierOptions {
+export function entraId(options: EntraIdOptions): PresetOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('bearer-guard: entraId() takes { tenantId, clientId }');
   }
@@ -116,8 +123,11 @@ export function entraId(options: EntraIdOptions): VerifierOptions {
     issuer,
     audience: [clientId, ...appIdUris(options.appIdUri, clientId)],
     jwksUri: appSigningKeys ? `${keys}?appid=${clientId}` : keys,
+    claims: copyClaimLocations(PROFILE_CLAIMS.entra),
+    requiredClaims: {},
     validateKeyIssuer: true,
     ...(allowedTenants !== undefined ? { allowedTenants } : {}),
     ...(allowedClientIds !== undefined ? { allowedClientIds } : {}),
+    ...(tenantId === 'organizations' ? { excludedTenants: [PERSONAL_ACCOUNTS_TENANT] } : {}),
   };
 }

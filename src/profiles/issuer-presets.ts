@@ -1,22 +1,13 @@
 /**
  * Presets for Auth0, Okta, Keycloak, Amazon Cognito and RFC 9068 issuers (OpenIddict, node-oidc-provider,
- * Duende…). Each returns plain {@link VerifierOptions}: a preset is only values of the general options
- * (issuer, audience, JWKS URI, claim locations), so anything it sets can be overridden by spreading.
+ * Duende…). Each returns plain verifier options ({@link PresetOptions}): a preset is only values of the
+ * general options (issuer, audience, JWKS URI, claim locations, required claims), every claim location
+ * and required claim spelled out, so anything it sets can be seen, overridden or extended by spreading.
  */
-import type { VerifierOptions } from '../types.js';
-
-function requireString(value: unknown, preset: string, name: string): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`bearer-guard: ${preset} option "${name}" must be a non-empty string`);
-  }
-  return value;
-}
-
-function trimSlashes(value: string): string {
-  return value.replace(/\/+$/, '');
-}
-
-const HOST = /^[a-z0-9.-]+(:[0-9]{1,5})?$/i;
+import { copyClaimLocations, PROFILE_CLAIMS } from '../identity/claim-locations.js';
+import { isForbiddenSegment } from '../identity/claim-path.js';
+import type { PresetOptions } from '../types.js';
+import { fail, HOST, requireString, requireStrings, trimSlashes } from './preset-input.js';
 
 /** Options of {@link auth0}. */
 export interface Auth0Options {
@@ -43,16 +34,18 @@ export interface Auth0Options {
  * // Roles written by an Action under a namespaced claim:
  * auth0({ domain: 'example.eu.auth0.com', audience: 'https://receipts.example.com', rolesClaim: 'https://receipts.example.com/roles' });
  */
-export function auth0(options: Auth0Options): VerifierOptions {
+export function auth0(options: Auth0Options): PresetOptions {
   const domain = trimSlashes(requireString(options.domain, 'auth0', 'domain').replace(/^https:\/\//, ''));
-  if (!HOST.test(domain)) throw new TypeError('bearer-guard: auth0 option "domain" must be a host name');
+  if (!HOST.test(domain)) fail('auth0', 'domain', 'must be a host name');
   const rolesClaim = options.rolesClaim === undefined ? undefined : requireString(options.rolesClaim, 'auth0', 'rolesClaim');
+  const claims = copyClaimLocations(PROFILE_CLAIMS.auth0);
   return {
     profile: 'auth0',
     issuer: `https://${domain}/`,
     audience: options.audience,
     jwksUri: `https://${domain}/.well-known/jwks.json`,
-    ...(rolesClaim !== undefined ? { claims: { roles: [rolesClaim] } } : {}),
+    claims: rolesClaim === undefined ? claims : { ...claims, roles: [rolesClaim] },
+    requiredClaims: {},
   };
 }
 
@@ -66,14 +59,25 @@ export interface OktaOptions {
 
 /**
  * Okta custom authorization servers: `scp` as an array, client id in `cid`. Keys are discovered from the
- * issuer's metadata. Tokens of the org authorization server (issuer `https://<org>.okta.com`) are meant
- * for Okta's own APIs, not yours. Groups need a custom claim: add `claims: { roles: ['groups'] }`.
+ * issuer's metadata (`<issuer>/.well-known/oauth-authorization-server`, or the OpenID one). Tokens of the
+ * org authorization server (issuer `https://<org>.okta.com`) are meant for Okta's own APIs, not yours.
+ * Groups need a custom claim: extend the roles with it, keeping the other locations.
  *
  * @example
  * app.use(authenticate(okta({ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' })));
+ * @example
+ * // Okta groups (a "groups" claim added to the authorization server) as roles:
+ * const options = okta({ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' });
+ * app.use(authenticate({ ...options, claims: { ...options.claims, roles: ['groups'] } }));
  */
-export function okta(options: OktaOptions): VerifierOptions {
-  return { profile: 'okta', issuer: requireString(options.issuer, 'okta', 'issuer'), audience: options.audience };
+export function okta(options: OktaOptions): PresetOptions {
+  return {
+    profile: 'okta',
+    issuer: requireString(options.issuer, 'okta', 'issuer'),
+    audience: options.audience,
+    claims: copyClaimLocations(PROFILE_CLAIMS.okta),
+    requiredClaims: {},
+  };
 }
 
 /** Options of {@link keycloak}. */
@@ -95,22 +99,35 @@ export interface KeycloakOptions {
  *
  * @example
  * app.use(authenticate(keycloak({ url: 'https://sso.example.com', realm: 'shop', audience: 'receipts-api' })));
+ * @example
+ * // Extend, keeping the preset's role locations and its `typ: "Bearer"` requirement:
+ * const options = keycloak({ url: 'https://sso.example.com', realm: 'shop', audience: 'receipts-api' });
+ * authenticate({
+ *   ...options,
+ *   claims: { ...options.claims, roles: [...options.claims.roles, 'groups'] },
+ *   requiredClaims: { ...options.requiredClaims, acr: '1' },
+ * });
  */
-export function keycloak(options: KeycloakOptions): VerifierOptions {
+export function keycloak(options: KeycloakOptions): PresetOptions {
   const base = trimSlashes(requireString(options.url, 'keycloak', 'url'));
   const realm = requireString(options.realm, 'keycloak', 'realm');
   const issuer = `${base}/realms/${encodeURIComponent(realm)}`;
-  const clientRoles = options.clientRoles ?? [];
+  const clientRoles: unknown = options.clientRoles ?? [];
   if (!Array.isArray(clientRoles) || !clientRoles.every((client) => typeof client === 'string' && client !== '')) {
-    throw new TypeError('bearer-guard: keycloak option "clientRoles" must be an array of client ids');
+    fail('keycloak', 'clientRoles', 'must be an array of client ids');
   }
+  if ((clientRoles as string[]).some(isForbiddenSegment)) {
+    fail('keycloak', 'clientRoles', 'must not name "__proto__", "constructor" or "prototype"');
+  }
+  const claims = copyClaimLocations(PROFILE_CLAIMS.keycloak);
+  const clientPaths = (clientRoles as string[]).map((client) => ['resource_access', client, 'roles']);
   return {
     profile: 'keycloak',
     issuer,
     audience: options.audience,
     jwksUri: `${issuer}/protocol/openid-connect/certs`,
+    claims: { ...claims, roles: [...claims.roles, ...clientPaths] },
     requiredClaims: { typ: 'Bearer' },
-    claims: { roles: ['realm_access.roles', ...clientRoles.map((client) => ['resource_access', client, 'roles'])] },
   };
 }
 
@@ -132,20 +149,22 @@ export interface CognitoOptions {
  * @example
  * app.use(authenticate(cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', clientIds: ['1example'] })));
  */
-export function cognito(options: CognitoOptions): VerifierOptions {
+export function cognito(options: CognitoOptions): PresetOptions {
   const region = requireString(options.region, 'cognito', 'region');
   const pool = requireString(options.userPoolId, 'cognito', 'userPoolId');
-  if (!/^[a-z0-9-]+$/.test(region)) throw new TypeError('bearer-guard: cognito option "region" must be a region name');
+  if (!/^[a-z0-9-]+$/.test(region)) fail('cognito', 'region', 'must be a region name');
   if (!pool.startsWith(`${region}_`) || !/^[a-z0-9-]+_[A-Za-z0-9]+$/.test(pool)) {
-    throw new TypeError('bearer-guard: cognito option "userPoolId" must be "<region>_<id>", in the given region');
+    fail('cognito', 'userPoolId', 'must be "<region>_<id>", in the given region');
   }
+  const clientIds = requireStrings(options.clientIds, 'cognito', 'clientIds');
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${encodeURIComponent(pool)}`;
   return {
     profile: 'cognito',
     issuer,
-    audience: options.clientIds,
+    audience: clientIds,
     audienceClaim: 'client_id',
     jwksUri: `${issuer}/.well-known/jwks.json`,
+    claims: copyClaimLocations(PROFILE_CLAIMS.cognito),
     requiredClaims: { token_use: 'access' },
   };
 }
@@ -168,11 +187,13 @@ export interface Rfc9068Options {
  * @example
  * app.use(authenticate(rfc9068({ issuer: 'https://id.example.com/', audience: 'receipts' })));
  */
-export function rfc9068(options: Rfc9068Options): VerifierOptions {
+export function rfc9068(options: Rfc9068Options): PresetOptions {
   return {
     issuer: options.issuer,
     audience: options.audience,
     requiredTokenType: 'at+jwt',
     ...(options.jwksUri !== undefined ? { jwksUri: options.jwksUri } : {}),
+    claims: copyClaimLocations(PROFILE_CLAIMS.generic),
+    requiredClaims: {},
   };
 }

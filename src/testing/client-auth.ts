@@ -2,10 +2,12 @@
  * Client authentication at the token endpoint: `client_secret_basic` (RFC 6749 §2.3.1, credentials
  * form-urlencoded then Base64), `client_secret_post`, and `private_key_jwt` (RFC 7523 §2.2, §3: a JWT
  * signed by the client with `iss` = `sub` = client id, `aud` the token endpoint or the issuer, `exp`, and a
- * `jti` that is never accepted twice). Exactly one method per request.
+ * `jti` that is never accepted twice). Exactly one method per request; any `Authorization` header is an
+ * attempt to authenticate with it, so a bad one is answered 401 with the Basic challenge (§5.2).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import { ASSERTION_CLOCK_TOLERANCE_SECONDS, type AssertionReplayGuard } from './assertion-replay-guard.js';
 import { TokenEndpointError } from './oauth-error.js';
 import { TEST_SIGNING_ALGORITHMS } from './signing-keys.js';
 import { digestSecret, type RegisteredClient, type TestClientAuthMethod } from './test-client.js';
@@ -15,21 +17,6 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 
 /** The challenge sent when Basic authentication fails (RFC 6749 §5.2). */
 export const BASIC_CHALLENGE = 'Basic realm="test-issuer", charset="UTF-8"';
-
-/** Remembers the `jti` of accepted client assertions until they expire. */
-export class AssertionReplayGuard {
-  readonly #seen = new Map<string, number>();
-
-  /** Records an assertion; false when it was already used. `exp` in seconds since the epoch. */
-  use(clientId: string, jti: string, exp: number): boolean {
-    const now = Date.now() / 1000;
-    for (const [id, until] of this.#seen) if (until < now) this.#seen.delete(id);
-    const id = `${clientId}\u0000${jti}`;
-    if (this.#seen.has(id)) return false;
-    this.#seen.set(id, exp);
-    return true;
-  }
-}
 
 /** What client authentication needs from the issuer. */
 export interface ClientAuthContext {
@@ -54,11 +41,19 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
-/** The credentials of an `Authorization: Basic` header, `undefined` without one; throws when malformed. */
+/**
+ * The credentials of the `Authorization` header, `undefined` without one. A client that sends the header
+ * attempts to authenticate with it (RFC 6749 §5.2), so another scheme, or Basic without well-formed
+ * credentials, is refused with `invalid_client` and the Basic challenge.
+ */
 function readBasic(authorization: string | undefined): { id: string; secret: string } | undefined {
-  const match = /^Basic[ ]+(\S*)[ ]*$/i.exec(authorization ?? '');
-  if (match === null) return undefined;
-  const encoded = match[1]!;
+  if (authorization === undefined) return undefined;
+  const space = authorization.indexOf(' ');
+  const scheme = space === -1 ? authorization : authorization.slice(0, space);
+  if (scheme.toLowerCase() !== 'basic') {
+    throw invalidClient('The Authorization header must use the Basic scheme', true);
+  }
+  const encoded = space === -1 ? '' : authorization.slice(space + 1).replace(/^ +| +$/g, '');
   const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) ? Buffer.from(encoded, 'base64').toString('utf8') : '';
   const colon = decoded.indexOf(':');
   if (colon < 1) throw invalidClient('The Basic credentials are malformed', true);
@@ -110,13 +105,16 @@ async function checkAssertion(context: ClientAuthContext, params: URLSearchParam
       audience: [context.tokenEndpoint, context.issuer],
       algorithms: [...TEST_SIGNING_ALGORITHMS],
       requiredClaims: ['exp', 'jti'],
-      clockTolerance: 5,
+      clockTolerance: ASSERTION_CLOCK_TOLERANCE_SECONDS,
     }));
   } catch (error) {
     if (error instanceof errors.JOSEError) throw invalidClient(`The client assertion is invalid (${error.code})`);
     throw error;
   }
-  if (typeof payload.jti !== 'string' || !context.replay.use(client.clientId, payload.jti, payload.exp!)) {
+  if (typeof payload.jti !== 'string' || payload.jti === '') {
+    throw invalidClient('The jti of the client assertion must be a non-empty string');
+  }
+  if (!context.replay.use(client.clientId, payload.jti, payload.exp!)) {
     throw invalidClient('The client assertion was already used');
   }
   return client;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { VerifierOptions } from '../types.js';
-import { AssertionReplayGuard } from './client-auth.js';
+import { AssertionReplayGuard } from './assertion-replay-guard.js';
 import { createIssuerRoutes, ISSUER_PATHS, type IssuerCounters, type IssuerRouteContext } from './issuer-routes.js';
 import { listenOnLoopback } from './loopback-server.js';
 import { mintToken, type MintContext, type SignTokenOptions, type TestTokenClaims } from './mint-token.js';

@@ -32,12 +32,24 @@ export interface IssuerRouteContext extends TokenEndpointContext {
   scopesSupported(): string[];
 }
 
-/** The authorization server metadata document (RFC 8414 §2), also served as OpenID discovery. */
+/**
+ * The authorization server metadata (RFC 8414 §2), served at both well-known locations.
+ *
+ * It is complete, truthful RFC 8414 metadata for what the test issuer is: an authorization server for the
+ * client credentials grant only. It has no authorization endpoint, so `response_types_supported` is
+ * empty and `authorization_endpoint` is absent (RFC 8414 requires it only when a grant that uses it is
+ * supported). The same document answers at the OpenID Connect discovery location because OAuth clients
+ * and resource servers look there first, but it is a client-credentials-only subset, not an OpenID
+ * Provider configuration: the test issuer issues no ID tokens, so it leaves out the members OpenID
+ * Connect Discovery 1.0 §3 requires for them (`authorization_endpoint`, `subject_types_supported`,
+ * `id_token_signing_alg_values_supported`) rather than advertise what it does not do.
+ */
 export function issuerMetadata(context: IssuerRouteContext): Record<string, unknown> {
   return {
     issuer: context.issuer,
     token_endpoint: context.tokenEndpoint,
     jwks_uri: context.jwksUri,
+    response_types_supported: [],
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: [...TEST_SIGNING_ALGORITHMS],

@@ -12,8 +12,11 @@ export type TokenLocation = 'header' | 'query' | 'body';
 
 /** The request fields token extraction reads (a Node `IncomingMessage` has them all). */
 export interface TokenRequest {
+  /** The HTTP method; a body token is never taken from `GET` or `HEAD`. @default "GET" */
   readonly method?: string | undefined;
+  /** The request target (path and query, as in `IncomingMessage.url`), read for `?access_token=`. */
   readonly url?: string | undefined;
+  /** The request headers with lower-case names, as Node parses them (`authorization`, `content-type`). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Node's raw header list, used to detect repeated `Authorization` lines. */
   readonly rawHeaders?: readonly string[] | undefined;
@@ -33,7 +36,9 @@ export interface ExtractTokenOptions {
 
 /** The extracted token and where it came from. */
 export interface ExtractedToken {
+  /** The access token itself (RFC 6750 `b64token` when from the header), without the `Bearer ` prefix. */
   readonly token: string;
+  /** Where the token was found. */
   readonly location: TokenLocation;
 }
 
@@ -89,11 +94,13 @@ function fromQuery(url: string, realm: string | undefined): string | undefined {
 }
 
 /** The `access_token` parameter of a form-encoded body parsed by the app, if any. */
-function fromBody(request: TokenRequest, realm: string | undefined): string | undefined {
+function fromBody(request: TokenRequest, headers: TokenRequest['headers'], realm: string | undefined): string | undefined {
+  // The header first: most requests have no form body, and reading `body` off a request that has none walks
+  // its whole prototype chain.
+  const type = headers['content-type'];
+  if (typeof type !== 'string' || !FORM_TYPE.test(type)) return undefined;
   const body = request.body;
   if (typeof body !== 'object' || body === null || !Object.hasOwn(body, 'access_token')) return undefined;
-  const type = request.headers['content-type'];
-  if (typeof type !== 'string' || !FORM_TYPE.test(type)) return undefined;
   const value = (body as Record<string, unknown>).access_token;
   if (Array.isArray(value)) fail('token_multiple', realm);
   if (typeof value !== 'string' || value === '') fail('token_parameter_invalid', realm);
@@ -106,16 +113,19 @@ function fromBody(request: TokenRequest, realm: string | undefined): string | un
  */
 export function extractToken(request: TokenRequest, options: ExtractTokenOptions = {}): ExtractedToken | undefined {
   const realm = options.realm;
-  const authorization = request.headers.authorization;
+  // Each request field is read once: frameworks give every request object a shape of its own (Express sets
+  // its prototype per request), so every property read on one is a slow lookup.
+  const { headers, rawHeaders, url } = request;
+  const authorization = headers.authorization;
   let header: string | undefined;
   if (authorization !== undefined) {
-    if (Array.isArray(authorization) || (request.rawHeaders !== undefined && countAuthorizationLines(request.rawHeaders) > 1)) {
+    if (Array.isArray(authorization) || (rawHeaders !== undefined && countAuthorizationLines(rawHeaders) > 1)) {
       fail('authorization_multiple', realm);
     }
     header = fromHeader(authorization as string, realm);
   }
-  const query = request.url === undefined ? undefined : fromQuery(request.url, realm);
-  const body = fromBody(request, realm);
+  const query = url === undefined ? undefined : fromQuery(url, realm);
+  const body = fromBody(request, headers, realm);
   const offered = (header === undefined ? 0 : 1) + (query === undefined ? 0 : 1) + (body === undefined ? 0 : 1);
   if (offered > 1) fail('token_multiple', realm);
   if (header !== undefined) return { token: header, location: 'header' };

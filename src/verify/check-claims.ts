@@ -6,6 +6,7 @@
 import type { InvalidTokenReason } from '../errors.js';
 import type { JsonObject } from '../types.js';
 import { reject } from './token-rejection.js';
+import { ownMember } from '../identity/claim-path.js';
 
 /** How claims are judged. */
 export interface ClaimPolicy {
@@ -26,7 +27,7 @@ export interface TokenTimes {
 }
 
 function numericDate(payload: JsonObject, name: 'exp' | 'nbf' | 'iat'): number | undefined {
-  const value = payload[name];
+  const value = ownMember(payload, name);
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) reject('claim_invalid');
   return value;
@@ -59,10 +60,10 @@ export function checkTimes(payload: JsonObject, nowSec: number, policy: ClaimPol
 
 /** Checks the audience and returns the token's audiences (`aud` as an array of its strings). */
 export function checkAudience(payload: JsonObject, policy: ClaimPolicy): readonly string[] {
-  const aud = payload.aud;
+  const aud = ownMember(payload, 'aud');
   if (policy.audienceClaim === 'client_id') {
     // Only for issuers whose access tokens carry no `aud` (Cognito); a token with one is something else.
-    const clientId = payload.client_id;
+    const clientId = ownMember(payload, 'client_id');
     if (aud !== undefined || typeof clientId !== 'string' || !policy.audiences.has(clientId)) {
       reject('audience_mismatch');
     }

@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from '../types.js';
 import { reject } from './token-rejection.js';
+import { ownMember } from '../identity/claim-path.js';
 
 /** The header members verification uses. */
 export interface CheckedHeader {
@@ -26,16 +27,16 @@ function normalizeType(typ: string): string {
 
 function checkCritical(header: JsonObject): void {
   if (!Object.hasOwn(header, 'crit')) return;
-  const crit = header.crit;
+  const crit = ownMember(header, 'crit');
   if (!Array.isArray(crit) || crit.length === 0) reject('header_invalid');
   for (const name of crit) {
     // `b64: true` is the default encoding, so listing it changes nothing; anything else is not understood.
-    if (name !== 'b64' || header.b64 !== true) reject('header_invalid');
+    if (name !== 'b64' || ownMember(header, 'b64') !== true) reject('header_invalid');
   }
 }
 
 function checkType(header: JsonObject, requireAtJwt: boolean): void {
-  const typ = header.typ;
+  const typ = ownMember(header, 'typ');
   if (typ === undefined) {
     if (requireAtJwt) reject('token_type_invalid');
     return;
@@ -49,7 +50,8 @@ function checkType(header: JsonObject, requireAtJwt: boolean): void {
 
 /** Checks `header` under `policy`; rejects a token that breaks a rule. */
 export function checkHeader(header: JsonObject, policy: HeaderPolicy): CheckedHeader {
-  const { alg, kid } = header;
+  const alg = ownMember(header, 'alg');
+  const kid = ownMember(header, 'kid');
   if (typeof alg !== 'string') reject('header_invalid');
   if (!policy.algorithms.has(alg)) reject('algorithm_not_allowed');
   if (kid !== undefined && typeof kid !== 'string') reject('header_invalid');

@@ -6,13 +6,16 @@
  * 1. a key issuer equal to the token's `iss` passes;
  * 2. otherwise the token must name its tenant in `tid`, and `iss` must be that tenant's issuer (its first
  *    path segment is the `tid`), else `tenant_mismatch`;
- * 3. the key issuer, `{tenantid}` replaced by the `tid`, must belong to that same tenant and equal `iss` or
- *    one of the configured issuers (a v1.0 token, `https://sts.windows.net/{tid}/`, is signed by keys
- *    published for v2.0), else `key_issuer_mismatch`.
+ * 3. the key issuer, `{tenantid}` replaced by the `tid`, must belong to that same tenant and equal `iss`,
+ *    or be the v2.0 issuer whose v1.0 counterpart `iss` is (a v1.0 token, `https://sts.windows.net/{tid}/`,
+ *    is signed by keys published for `https://login.microsoftonline.com/{tid}/v2.0`), or equal one of the
+ *    configured issuers; else `key_issuer_mismatch`.
  *
- * Keys without an `issuer` member (every other issuer's keys, Entra's v1.0 key set) are not affected.
+ * Keys without an `issuer` member (every other issuer's keys, Entra's v1.0 key set) are not affected. A key
+ * whose `issuer` is blank cannot vouch for any issuer: tokens it signs are refused (`key_issuer_mismatch`).
  */
 import type { KeyEntry } from '../keys/jwk-set.js';
+import { isV1IssuerOf } from './entra-issuer.js';
 import { TENANT_PLACEHOLDER } from './match-issuer.js';
 import { reject } from './token-rejection.js';
 
@@ -31,12 +34,13 @@ export function checkKeyIssuer(
   configuredIssuers: readonly string[],
 ): void {
   const keyIssuer = entry.issuer;
-  if (keyIssuer === undefined || keyIssuer.trim() === '' || keyIssuer === iss) return;
+  if (keyIssuer === undefined || keyIssuer === iss) return;
+  if (keyIssuer.trim() === '') reject('key_issuer_mismatch');
   if (typeof tid !== 'string' || tid === '') reject('key_issuer_mismatch');
   if (tenantSegment(iss) !== tid) reject('tenant_mismatch');
   const withTenant = (value: string): string => value.replaceAll(TENANT_PLACEHOLDER, () => tid); // no `$` patterns
   const effective = withTenant(keyIssuer);
-  if (effective === iss) return;
+  if (effective === iss || isV1IssuerOf(iss, effective)) return;
   if (tenantSegment(effective) === tid) {
     for (const configured of configuredIssuers) {
       if (withTenant(configured) === effective) return;

@@ -3,7 +3,7 @@
  *
  *   size → cache hit? → decode → header (alg allow-list, kid, crit, typ) → issuer (selects the key source)
  *   → key (cache ◄ fetch ◄ discovery) → signature → key issuer → exp/nbf/iat → aud → required claims
- *   → caller allow-lists → AuthInfo (frozen, cached)
+ *   → token kind (profile) → caller allow-lists → AuthInfo (frozen, cached)
  *
  * Everything after key selection is synchronous, so a token whose key is cached is verified without
  * awaiting anything; only a key fetch makes the result wait.
@@ -25,12 +25,14 @@ import {
 } from './check-claims.js';
 import { checkHeader } from './check-header.js';
 import { checkKeyIssuer } from './check-key-issuer.js';
+import { checkTokenKind } from './check-token-kind.js';
 import { decodeJws, type DecodedJws } from './decode-jws.js';
 import { diagnoseRejection } from './diagnose-rejection.js';
 import { resolveOptions, type ResolvedConfig } from './resolve-options.js';
 import { TokenCache } from './token-cache.js';
 import { reject, TokenRejection } from './token-rejection.js';
 import { verifySignature } from './verify-signature.js';
+import { ownMember } from '../identity/claim-path.js';
 
 /** Internal entry point: answers synchronously when no key fetch is needed. */
 export const VERIFY_NOW: unique symbol = Symbol('bearer-guard.verifyNow');
@@ -49,7 +51,7 @@ export interface BearerVerifier extends Verifier {
   readonly [VERIFY_NOW]: (token: string) => AuthInfo | Promise<AuthInfo>;
 }
 
-type Pending = { readonly issuer: string; readonly source: KeySource; readonly cacheKey: string | undefined };
+type Pending = { readonly issuer: string; readonly source: KeySource };
 
 /**
  * Creates a verifier for access tokens of the configured issuer(s) and audience(s). Throws a
@@ -98,11 +100,12 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
     }
     const { payload } = jws;
     if (!verifySignature(alg, found, jws.signingInput, jws.signature)) reject('signature_invalid');
-    if (config.validateKeyIssuer) checkKeyIssuer(found, pending.issuer, payload.tid, config.configuredIssuers);
+    if (config.validateKeyIssuer) checkKeyIssuer(found, pending.issuer, ownMember(payload, 'tid'), config.configuredIssuers);
     const nowMs = Date.now();
     const times = checkTimes(payload, nowMs / 1000, claims);
     const audience = checkAudience(payload, claims);
     checkRequiredClaims(payload, claims);
+    checkTokenKind(payload, config.profile);
     checkNotSenderConstrained(payload);
     const { clientId, tenantId } = readCaller(payload, locations);
     checkCaller(clientId, tenantId, claims);
@@ -112,9 +115,7 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
       config.profile,
       realm,
     );
-    if (cache !== undefined && pending.cacheKey !== undefined) {
-      cache.set(pending.cacheKey, { auth, times, key: found, source: pending.source }, nowMs, claims.toleranceSec);
-    }
+    if (cache !== undefined) cache.set(token, { auth, times, key: found, source: pending.source }, nowMs, claims.toleranceSec);
     if (hasVerifyListeners()) publishVerifyEvent({ type: 'accepted', cached: false, issuer: auth.issuer, clientId });
     return auth;
   };
@@ -125,10 +126,8 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
       if (typeof token !== 'string' || token === '') reject('token_malformed');
       if (token.length > config.maxTokenLength) reject('token_too_large');
       const nowMs = Date.now();
-      let cacheKey: string | undefined;
       if (cache !== undefined) {
-        cacheKey = TokenCache.keyOf(token);
-        const hit = cache.get(cacheKey, nowMs);
+        const hit = cache.lookup(token, nowMs);
         if (hit !== undefined) {
           const problem = judgeTimes(hit.times, nowMs / 1000, claims);
           if (problem === undefined) {
@@ -140,15 +139,15 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
             }
             return hit.auth;
           }
-          cache.delete(cacheKey);
+          cache.drop(hit);
           reject(problem);
         }
       }
       jws = decodeJws(token);
       const { alg, kid } = checkHeader(jws.header, config.header);
-      const match = config.issuers.match(jws.payload.iss, jws.payload.tid);
+      const match = config.issuers.match(ownMember(jws.payload, 'iss'), ownMember(jws.payload, 'tid'));
       if (!match.matched) reject(match.reason);
-      const pending: Pending = { issuer: match.issuer, source: match.rule.target, cacheKey };
+      const pending: Pending = { issuer: match.issuer, source: match.rule.target };
       const found = match.rule.target.select(alg, kid, nowMs);
       if (!(found instanceof Promise)) return complete(token, jws, alg, found, pending);
       const decoded = jws;

@@ -1,7 +1,8 @@
 /**
  * Issuer matching: exact, case-sensitive string equality (RFC 7519 §4.1.1, RFC 9068 §4), plus Entra-style
  * templates holding the literal `{tenantid}`, which match an `iss` whose tenant segment equals the token's
- * `tid` claim. Linear-time string comparisons only; no patterns.
+ * `tid` claim. An exact issuer may name its tenant too (a single-tenant Entra issuer): the token's `tid` must
+ * then equal it. Tenants listed as excluded never match. Linear-time string comparisons only; no patterns.
  */
 
 /** The literal placeholder of a multi-tenant issuer template. */
@@ -11,13 +12,16 @@ export const TENANT_PLACEHOLDER = '{tenantid}';
 export interface IssuerRule<T> {
   /** The configured value (exact issuer or template). */
   readonly configured: string;
+  /** What a match selects (the issuer's key source). */
   readonly target: T;
+  /** For an exact issuer: the tenant its tokens must name in `tid` (else `tenant_mismatch`). */
+  readonly tenant?: string;
 }
 
 /** The result of matching a token's `iss`. */
 export type IssuerMatch<T> =
   | { readonly matched: true; readonly issuer: string; readonly rule: IssuerRule<T> }
-  | { readonly matched: false; readonly reason: 'issuer_mismatch' | 'tenant_mismatch' };
+  | { readonly matched: false; readonly reason: 'issuer_mismatch' | 'tenant_mismatch' | 'tenant_not_allowed' };
 
 interface Template<T> {
   readonly prefix: string;
@@ -29,8 +33,15 @@ interface Template<T> {
 export class IssuerMatcher<T> {
   readonly #exact = new Map<string, IssuerRule<T>>();
   readonly #templates: Template<T>[] = [];
+  readonly #excludedTenants: ReadonlySet<string>;
 
-  constructor(rules: readonly IssuerRule<T>[]) {
+  /**
+   * @param rules - the configured issuers.
+   * @param excludedTenants - `tid` values (compared case-insensitively) that never match, answered
+   *   `tenant_not_allowed`.
+   */
+  constructor(rules: readonly IssuerRule<T>[], excludedTenants: readonly string[] = []) {
+    this.#excludedTenants = new Set(excludedTenants.map((tenant) => tenant.toLowerCase()));
     for (const rule of rules) {
       const at = rule.configured.indexOf(TENANT_PLACEHOLDER);
       if (at === -1) this.#exact.set(rule.configured, rule);
@@ -46,9 +57,20 @@ export class IssuerMatcher<T> {
 
   /** Matches the (unverified) `iss` and `tid` of a token. */
   match(iss: unknown, tid: unknown): IssuerMatch<T> {
+    const found = this.#find(iss, tid);
+    if (found.matched && typeof tid === 'string' && this.#excludedTenants.has(tid.toLowerCase())) {
+      return { matched: false, reason: 'tenant_not_allowed' };
+    }
+    return found;
+  }
+
+  #find(iss: unknown, tid: unknown): IssuerMatch<T> {
     if (typeof iss !== 'string') return { matched: false, reason: 'issuer_mismatch' };
     const exact = this.#exact.get(iss);
-    if (exact !== undefined) return { matched: true, issuer: iss, rule: exact };
+    if (exact !== undefined) {
+      if (exact.tenant !== undefined && tid !== exact.tenant) return { matched: false, reason: 'tenant_mismatch' };
+      return { matched: true, issuer: iss, rule: exact };
+    }
     let shapeMatched = false;
     for (const { prefix, suffix, rule } of this.#templates) {
       if (iss.length <= prefix.length + suffix.length || !iss.startsWith(prefix) || !iss.endsWith(suffix)) continue;

@@ -5,14 +5,15 @@
  */
 import { isAttributeValue } from '../challenge.js';
 import { DEFAULT_REALM } from '../errors.js';
-import { resolveClaimLocations, type ResolvedClaimLocations } from '../identity/claim-locations.js';
+import { resolveClaimLocations, toClaimLocations, type ResolvedClaimLocations } from '../identity/claim-locations.js';
 import { getAlgorithmSpec, isForbiddenAlgorithm, SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
 import { resolveKeyOptions } from '../keys/key-options.js';
 import { createDiscoveredKeySource, createStaticKeySource, type KeySource } from '../keys/key-source.js';
 import { toFetchableUrl } from '../keys/url-policy.js';
-import type { ClaimLocations, IssuerProfile, TokenCacheOptions, VerifierOptions } from '../types.js';
+import type { IssuerProfile, TokenCacheOptions, VerifierOptions } from '../types.js';
 import type { HeaderPolicy } from './check-header.js';
 import type { ClaimPolicy } from './check-claims.js';
+import { parseEntraIssuer } from './entra-issuer.js';
 import { IssuerMatcher, TENANT_PLACEHOLDER } from './match-issuer.js';
 import { resolveTokenCacheOptions } from './token-cache.js';
 
@@ -38,7 +39,7 @@ export interface ResolvedConfig {
 
 const KNOWN_OPTIONS = new Set<string>([
   'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
-  'audienceClaim', 'allowedClientIds', 'allowedTenants', 'requiredClaims', 'claims', 'profile',
+  'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
   'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache',
 ]);
 const PROFILES = new Set<IssuerProfile>(['generic', 'entra', 'auth0', 'okta', 'keycloak', 'cognito']);
@@ -113,21 +114,10 @@ function resolveRequiredClaims(value: unknown): [string, string | number | boole
   return entries as [string, string | number | boolean][];
 }
 
-function resolveClaims(value: unknown): ClaimLocations | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('claims', 'must be an object');
-  for (const [name, paths] of Object.entries(value)) {
-    if (!['scopes', 'roles', 'clientId', 'tenantId'].includes(name)) fail(`claims.${name}`, 'is not a known option');
-    const valid =
-      Array.isArray(paths) &&
-      paths.every(
-        (path: unknown) =>
-          (typeof path === 'string' && path !== '') ||
-          (Array.isArray(path) && path.length > 0 && path.every((s: unknown) => typeof s === 'string' && s !== '')),
-      );
-    if (!valid) fail(`claims.${name}`, 'must be an array of claim names, dot-paths or arrays of path segments');
-  }
-  return value as ClaimLocations;
+/** A single-tenant Entra issuer names its tenant: its tokens must carry that `tid`. */
+function entraTenantRule(issuer: string): { tenant?: string } {
+  const tenant = issuer.includes(TENANT_PLACEHOLDER) ? undefined : parseEntraIssuer(issuer)?.tenant;
+  return tenant === undefined ? {} : { tenant };
 }
 
 function resolveRealm(value: unknown): string {
@@ -169,6 +159,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedConfig {
   }
   const allowedClientIds = stringList(given.allowedClientIds, 'allowedClientIds', false);
   const allowedTenants = stringList(given.allowedTenants, 'allowedTenants', false);
+  const excludedTenants = stringList(given.excludedTenants, 'excludedTenants', false) ?? [];
 
   const realm = resolveRealm(given.realm);
   const algorithms = resolveAlgorithms(given.algorithms);
@@ -182,7 +173,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedConfig {
     allowedClientIds: allowedClientIds === undefined ? undefined : new Set(allowedClientIds),
     allowedTenants: allowedTenants === undefined ? undefined : new Set(allowedTenants),
   };
-  const locations = resolveClaimLocations(profile, resolveClaims(given.claims));
+  // The profile does not add claim locations: a preset spells its own out in `claims`.
+  const locations = resolveClaimLocations('generic', toClaimLocations(given.claims));
   const cache = resolveTokenCacheOptions(given.cache as TokenCacheOptions | false | undefined);
   const keyOptions = resolveKeyOptions(given.keys as VerifierOptions['keys']);
 
@@ -191,6 +183,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedConfig {
   const rules = issuers.map((issuer) => ({
     configured: issuer,
     target: shared ?? createDiscoveredKeySource(issuer, keyOptions),
+    ...(profile === 'entra' ? entraTenantRule(issuer) : {}),
   }));
   return {
     realm,
@@ -199,7 +192,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedConfig {
     header: { algorithms, requireAtJwt },
     claims,
     locations,
-    issuers: new IssuerMatcher(rules),
+    issuers: new IssuerMatcher(rules, excludedTenants),
     configuredIssuers: issuers,
     validateKeyIssuer: given.validateKeyIssuer !== false,
     cache,

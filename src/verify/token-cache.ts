@@ -3,6 +3,11 @@
  * successes. A hit is honoured only while the token's time claims still pass at the current clock and its
  * signing key is still trusted (a refresh that removes the key ends it); entries never outlive the token's
  * `exp` nor `maxTtlMs`. Each verifier owns its own cache, so verifiers never serve each other's entries.
+ *
+ * Requests find entries through an index by the whole token string (`token-index.ts`), so neither a hit
+ * nor a miss hashes the token: the SHA-256 is taken once, when a token is admitted. The index only ever
+ * holds live LRU entries (an entry the LRU evicts or drops leaves it at once), and a hit needs the exact
+ * same string, so the index changes what is fast, never what is accepted.
  */
 import * as crypto from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -10,6 +15,7 @@ import type { KeyEntry } from '../keys/jwk-set.js';
 import type { KeySource } from '../keys/key-source.js';
 import type { AuthInfo, TokenCacheOptions } from '../types.js';
 import type { TokenTimes } from './check-claims.js';
+import { Sightings, TokenIndex } from './token-index.js';
 
 // `crypto.hash` (Node >= 20.12) hashes without creating a Hash object; fall back where it is missing.
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
@@ -17,13 +23,21 @@ const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encodi
 /** Defaults of {@link TokenCacheOptions}. */
 export const TOKEN_CACHE_DEFAULTS = Object.freeze({ maxEntries: 10_000, maxTtlMs: 600_000 });
 
-/** One cached verification. */
-export interface CachedToken {
+/** What a verification stores. */
+export interface CachedVerification {
   readonly auth: AuthInfo;
   readonly times: TokenTimes;
   readonly key: KeyEntry;
   /** Where the key came from, to keep its set refreshed while hits bypass key lookups. */
   readonly source: KeySource;
+}
+
+/** One cached verification. */
+export interface CachedToken extends CachedVerification {
+  /** The token string. */
+  readonly token: string;
+  /** The SHA-256 of the token, the entry's key in the LRU. */
+  readonly id: string;
   /** Time (ms) after which the entry is dropped whatever else holds. */
   readonly expiresAtMs: number;
 }
@@ -50,16 +64,23 @@ export function resolveTokenCacheOptions(input: TokenCacheOptions | false | unde
 /** A bounded cache of verified tokens. */
 export class TokenCache {
   readonly #entries: LRUCache<string, CachedToken>;
-  readonly #seenOnce: LRUCache<string, true>;
+  readonly #index: TokenIndex<CachedToken>;
+  readonly #sightings: Sightings;
   readonly #maxTtlMs: number;
 
   constructor(options: Required<TokenCacheOptions>) {
-    this.#entries = new LRUCache<string, CachedToken>({ max: options.maxEntries });
-    this.#seenOnce = new LRUCache<string, true>({ max: options.maxEntries });
+    this.#index = new TokenIndex<CachedToken>(options.maxEntries);
+    this.#entries = new LRUCache<string, CachedToken>({
+      max: options.maxEntries,
+      dispose: (entry) => this.#index.remove(entry),
+    });
+    // About an eighth of the entry bound: a first sighting is remembered for as long as that many other new
+    // tokens take to arrive.
+    this.#sightings = new Sightings(options.maxEntries / 8);
     this.#maxTtlMs = options.maxTtlMs;
   }
 
-  /** The cache key of `token`: its SHA-256, so equal keys mean equal token strings. */
+  /** The LRU key of `token`: its SHA-256, so equal keys mean equal token strings. */
   static keyOf(token: string): string {
     return oneShotHash === undefined
       ? crypto.createHash('sha256').update(token).digest('base64url')
@@ -67,39 +88,38 @@ export class TokenCache {
   }
 
   /**
-   * The entry of `key` when it may still serve at `nowMs` (time claims are judged by the caller);
-   * a dead entry is dropped.
+   * The entry of `token` when it may still serve at `nowMs` (time claims are judged by the caller). An entry
+   * that has outlived its `expiresAtMs` or its signing key is dropped.
    */
-  get(key: string, nowMs: number): CachedToken | undefined {
-    const entry = this.#entries.get(key);
+  lookup(token: string, nowMs: number): CachedToken | undefined {
+    const entry = this.#index.find(token);
     if (entry === undefined) return undefined;
     if (nowMs >= entry.expiresAtMs || nowMs >= entry.key.validUntil) {
-      this.#entries.delete(key);
+      this.#entries.delete(entry.id);
       return undefined;
     }
+    this.#entries.get(entry.id); // keeps the LRU's recency true
     return entry;
   }
 
   /**
-   * Caches a verification until the token expires (plus `toleranceSec`) or `maxTtlMs`, whichever is first.
-   * Admission: a token is cached the second time it is verified; the first time only its key is noted.
-   * Tokens seen once (floods of one-shot tokens) then never displace reused ones, and never make the cache
-   * hold thousands of identities that will not be asked for again.
+   * Caches the verification of `token` until the token expires (plus `toleranceSec`) or `maxTtlMs`, whichever
+   * is first. Admission: a token is cached when it is verified again soon after its first verification (see
+   * `Sightings`); the first time only a mark is noted. Tokens seen once (floods of one-shot tokens) then
+   * never displace reused ones, and never make the cache hold identities that will not be asked for again.
    */
-  set(key: string, value: Omit<CachedToken, 'expiresAtMs'>, nowMs: number, toleranceSec: number): void {
+  set(token: string, value: CachedVerification, nowMs: number, toleranceSec: number): void {
     const expiresAtMs = Math.min(nowMs + this.#maxTtlMs, (value.times.exp + toleranceSec) * 1000);
-    if (expiresAtMs <= nowMs) return;
-    if (!this.#seenOnce.has(key)) {
-      this.#seenOnce.set(key, true);
-      return;
-    }
-    this.#seenOnce.delete(key);
-    this.#entries.set(key, { ...value, expiresAtMs });
+    if (expiresAtMs <= nowMs || !this.#sightings.seenBefore(token)) return;
+    const entry: CachedToken = { ...value, token, id: TokenCache.keyOf(token), expiresAtMs };
+    const displaced = this.#index.add(entry);
+    if (displaced !== undefined) this.#entries.delete(displaced.id);
+    this.#entries.set(entry.id, entry);
   }
 
-  /** Drops the entry of `key`. */
-  delete(key: string): void {
-    this.#entries.delete(key);
+  /** Drops `entry`. */
+  drop(entry: CachedToken): void {
+    this.#entries.delete(entry.id);
   }
 
   /** Entries held. */

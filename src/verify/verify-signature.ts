@@ -1,7 +1,8 @@
 /**
  * The signature check: one synchronous `crypto.verify` with a key imported once as a Node `KeyObject`.
- * RSASSA-PKCS1-v1_5, RSASSA-PSS (salt = digest length), ECDSA with IEEE P1363 `r || s` signatures of the
- * exact curve length (so DER, truncated or padded signatures fail), and EdDSA.
+ * RSASSA-PKCS1-v1_5 and RSASSA-PSS (salt = digest length) with signatures of exactly the modulus length,
+ * ECDSA with IEEE P1363 `r || s` signatures of the exact curve length (so DER, truncated or padded
+ * signatures fail), and EdDSA.
  */
 import { verify } from 'node:crypto';
 import { getAlgorithmSpec, PSS_OPTIONS } from '../keys/algorithms.js';
@@ -11,7 +12,10 @@ import type { KeyEntry } from '../keys/jwk-set.js';
 export function verifySignature(alg: string, entry: KeyEntry, signingInput: Buffer, signature: Buffer): boolean {
   const spec = getAlgorithmSpec(alg);
   if (spec === undefined || !entry.algorithms.has(alg)) return false;
-  if (spec.signatureBytes !== undefined && signature.length !== spec.signatureBytes) return false;
+  // Exactly one encoding per signature: OpenSSL would also take, say, an RSASSA-PSS signature stripped of a
+  // leading zero byte (RFC 8017 §8.1.2 and §8.2.2 require the modulus length).
+  const length = spec.signatureBytes ?? entry.signatureBytes;
+  if (length !== undefined && signature.length !== length) return false;
   try {
     if (spec.kty === 'EC') {
       return verify(spec.hash, signingInput, { key: entry.key, dsaEncoding: 'ieee-p1363' }, signature);

@@ -108,13 +108,13 @@ describe('hasScopesOrRoles', () => {
 
 describe('toRequirement', () => {
   it('turns a string into a one-value list and removes duplicates', () => {
-    expect(toRequirement('a', 'requireScopes(scopes)')).toEqual(['a']);
-    expect(toRequirement(['a', 'b', 'a'], 'requireScopes(scopes)')).toEqual(['a', 'b']);
+    expect(toRequirement('a', 'requireScopes(scopes)', 'scope')).toEqual(['a']);
+    expect(toRequirement(['a', 'b', 'a'], 'requireScopes(scopes)', 'scope')).toEqual(['a', 'b']);
   });
 
   it('returns a frozen copy', () => {
     const input = ['a'];
-    const required = toRequirement(input, 'requireScopes(scopes)');
+    const required = toRequirement(input, 'requireScopes(scopes)', 'scope');
     input.push('b');
     expect(required).toEqual(['a']);
     expect(Object.isFrozen(required)).toBe(true);
@@ -130,13 +130,36 @@ describe('toRequirement', () => {
     ['a number', 42],
     ['a list with a number', ['a', 1]],
     ['undefined', undefined],
-  ])('throws a TypeError naming the guard for %s', (_name, value) => {
-    expect(() => toRequirement(value, 'requireScopes(scopes)')).toThrow(TypeError);
-    expect(() => toRequirement(value, 'requireScopes(scopes)')).toThrow(/requireScopes\(scopes\)/);
+  ])('throws a TypeError naming the guard for a scope that is %s', (_name, value) => {
+    expect(() => toRequirement(value, 'requireScopes(scopes)', 'scope')).toThrow(TypeError);
+    expect(() => toRequirement(value, 'requireScopes(scopes)', 'scope')).toThrow(/requireScopes\(scopes\)/);
+  });
+
+  it.each(['Receipts Admin', 'Gérant', 'Receipts.Admin', 'receipts"admin', 'a\\b', '管理者', ' padded '])(
+    'accepts the role %j, which is no scope token',
+    (role) => {
+      expect(toRequirement(role, 'requireRoles(roles)', 'role')).toEqual([role]);
+    },
+  );
+
+  it.each<[string, unknown]>([
+    ['an empty list', []],
+    ['an empty string', ''],
+    ['a list with an empty string', ['Admin', '']],
+    ['a line feed', 'Receipts\nAdmin'],
+    ['a NUL', 'Admin\u0000'],
+    ['a DEL', 'Admin\u007f'],
+    ['a C1 control', 'Admin\u0085'],
+    ['a number', 7],
+    ['undefined', undefined],
+  ])('throws a TypeError naming the guard for a role that is %s', (_name, value) => {
+    expect(() => toRequirement(value, 'requireRoles(roles)', 'role')).toThrow(TypeError);
+    expect(() => toRequirement(value, 'requireRoles(roles)', 'role')).toThrow(/requireRoles\(roles\)/);
   });
 
   it('allows an empty list only when told to', () => {
-    expect(toRequirement([], 'requireScopesOrRoles({ scopes })', true)).toEqual([]);
+    expect(toRequirement([], 'requireScopesOrRoles({ scopes })', 'scope', true)).toEqual([]);
+    expect(toRequirement([], 'requireScopesOrRoles({ roles })', 'role', true)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * isAppOnly: whether a token was issued to an application acting as itself, for the shapes each issuer
- * really sends.
+ * really sends, by the rule of the verifier's profile only (a claim another family uses means nothing).
  */
 import { describe, expect, it } from 'vitest';
 import { isAppOnlyToken } from '../../src/identity/app-only.js';
@@ -10,24 +10,31 @@ const TID = '8f1c2d3e-4a5b-4c6d-9e7f-0a1b2c3d4e5f';
 
 describe('isAppOnlyToken', () => {
   it.each<[string, JsonObject, string | undefined, IssuerProfile, boolean]>([
-    ['Entra app token with idtyp app', { tid: TID, idtyp: 'app', roles: ['R'] }, 'daemon', 'entra', true],
-    ['Entra token with idtyp app even beside scp', { tid: TID, idtyp: 'app', scp: 'x' }, 'daemon', 'entra', true],
-    ['Entra token with idtyp user and no scp', { tid: TID, idtyp: 'user' }, 'spa', 'entra', false],
+    ['Entra app token with idtyp app', { tid: TID, idtyp: 'app', azp: 'daemon', roles: ['R'] }, 'daemon', 'entra', true],
+    ['Entra token with idtyp app even beside scp', { tid: TID, idtyp: 'app', azp: 'daemon', scp: 'x' }, 'daemon', 'entra', true],
+    ['Entra token with idtyp user and no scp', { tid: TID, idtyp: 'user', azp: 'spa' }, 'spa', 'entra', false],
     ['Entra v1 app token without idtyp (no scp)', { tid: TID, appid: 'daemon', roles: ['R'] }, 'daemon', 'entra', true],
-    ['Entra delegated token (scp)', { tid: TID, scp: 'Receipts.Read' }, 'spa', 'entra', false],
-    ['Entra-shaped token read by a generic verifier', { tid: TID, scp: 'Receipts.Read', sub: 'spa' }, 'spa', 'generic', false],
-    ['Entra token without a client id', { tid: TID }, undefined, 'entra', true],
+    ['Entra delegated token (scp)', { tid: TID, azp: 'spa', scp: 'Receipts.Read' }, 'spa', 'entra', false],
+    ['Entra token naming no calling application (an ID token)', { tid: TID, roles: ['R'], nonce: 'n' }, undefined, 'entra', false],
+    ['Entra-shaped app token read by a generic verifier', { tid: TID, azp: 'daemon', sub: 'sp-object-id' }, 'daemon', 'generic', false],
     ['Auth0 client-credentials token', { gty: 'client-credentials', sub: 'abc@clients' }, 'abc', 'auth0', true],
     ['Auth0 client-credentials token without gty', { sub: 'abc@clients' }, 'abc', 'auth0', true],
     ['Auth0 user token', { sub: 'auth0|64f1c2', azp: 'spa' }, 'spa', 'auth0', false],
+    ['Auth0 user token with a custom tid and no scp', { sub: 'auth0|64f1c2', azp: 'spa', scope: 'read', tid: 'org_1' }, 'spa', 'auth0', false],
+    ['gty client-credentials outside the Auth0 profile', { gty: 'client-credentials', sub: 'user-1' }, 'abc', 'generic', false],
+    ['<id>@clients outside the Auth0 profile', { sub: 'abc@clients' }, 'abc', 'generic', false],
     ['Okta client-credentials token (scp array, sub = cid)', { scp: ['receipts:read'], sub: '0oa1', cid: '0oa1' }, '0oa1', 'okta', true],
     ['Okta user token', { scp: ['openid'], sub: 'ada@example.com', uid: '00u1' }, '0oa1', 'okta', false],
     ['Cognito client-credentials token', { token_use: 'access', sub: '5p1c', client_id: '5p1c' }, '5p1c', 'cognito', true],
     ['Cognito user access token', { token_use: 'access', sub: '7b2c-uuid', client_id: '5p1c' }, '5p1c', 'cognito', false],
     ['RFC 9068 client-credentials token', { sub: 'payments', client_id: 'payments' }, 'payments', 'generic', true],
+    ['RFC 9068 user token with a custom tid and no scp', { sub: 'user1', client_id: 'spa', scope: 'read', tid: 't1' }, 'spa', 'generic', false],
+    ['token with idtyp app outside the Entra profile', { sub: 'user1', client_id: 'spa', idtyp: 'app' }, 'spa', 'generic', true],
+    ['token with idtyp user outside the Entra profile', { sub: 'payments', client_id: 'payments', idtyp: 'user' }, 'payments', 'okta', false],
     ['Keycloak service account', { sub: '4c1f-uuid', azp: 'payments', preferred_username: 'service-account-payments' }, 'payments', 'keycloak', true],
     ['Keycloak-like service account name outside the Keycloak profile', { sub: 'u', preferred_username: 'service-account-payments' }, 'payments', 'generic', false],
     ['Keycloak user', { sub: '4c1f-uuid', azp: 'shop', preferred_username: 'ada' }, 'shop', 'keycloak', false],
+    ['Keycloak user with a custom tid and no scp', { sub: '4c1f-uuid', azp: 'shop', scope: 'read', tid: 't1' }, 'shop', 'keycloak', false],
     ['token without any client id', { sub: 'someone' }, undefined, 'generic', false],
   ])('%s → %s', (_shape, payload, clientId, profile, expected) => {
     expect(isAppOnlyToken(payload, clientId, profile)).toBe(expected);

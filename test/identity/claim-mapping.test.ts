@@ -160,10 +160,39 @@ describe('claim locations', () => {
     expect(readRoles(payload, merged)).toEqual(['A', 'B']);
   });
 
-  it('takes the first present string for the client id: client_id, then azp, then appid', () => {
+  it('takes the client id from the first present claim: client_id, then azp, then appid', () => {
     expect(readCaller({ client_id: 'c', azp: 'b', appid: 'a' }, locations()).clientId).toBe('c');
     expect(readCaller({ azp: 'b', appid: 'a' }, locations()).clientId).toBe('b');
-    expect(readCaller({ client_id: 7, appid: 'a' }, locations()).clientId).toBe('a');
+    expect(readCaller({ appid: 'a' }, locations()).clientId).toBe('a');
+  });
+
+  it.each<[string, unknown]>([
+    ['a number', 7],
+    ['an empty string', ''],
+    ['null', null],
+    ['an array', ['b']],
+    ['an object', { id: 'b' }],
+    ['false', false],
+  ])('has no client id when the first present claim is %s, without falling through to the next', (_name, value) => {
+    expect(readCaller({ client_id: value, azp: 'b', appid: 'a' }, locations()).clientId).toBeUndefined();
+    expect(readCaller({ azp: value, appid: 'a' }, locations()).clientId).toBeUndefined();
+    expect(readCaller({ cid: value, client_id: 'c' }, locations(undefined, 'okta')).clientId).toBeUndefined();
+  });
+
+  it('has no tenant when the first present tenant location is not a non-empty string', () => {
+    const orgFirst = locations({ tenantId: ['org_id', 'tid'] });
+    expect(readCaller({ org_id: 'org_42', tid: 't1' }, orgFirst).tenantId).toBe('org_42');
+    expect(readCaller({ tid: 't1' }, orgFirst).tenantId).toBe('t1');
+    expect(readCaller({ org_id: 42, tid: 't1' }, orgFirst).tenantId).toBeUndefined();
+    expect(readCaller({ org_id: '', tid: 't1' }, orgFirst).tenantId).toBeUndefined();
+    expect(readCaller({ org_id: null, tid: 't1' }, orgFirst).tenantId).toBeUndefined();
+  });
+
+  it('treats a location missing on the way of a dot-path as absent', () => {
+    const nested = locations({ clientId: ['app.id', 'client_id'] });
+    expect(readCaller({ client_id: 'c' }, nested).clientId).toBe('c');
+    expect(readCaller({ app: 'not-an-object', client_id: 'c' }, nested).clientId).toBe('c');
+    expect(readCaller({ app: { id: 5 }, client_id: 'c' }, nested).clientId).toBeUndefined();
   });
 
   it('uses each issuer family\'s defaults', () => {

@@ -52,10 +52,18 @@ async function outcome(verifier: ReturnType<typeof createVerifier>, token: strin
 }
 
 describe('discovery URLs', () => {
-  it('appends the OpenID path and inserts the RFC 8414 path before the issuer path', () => {
+  it('appends the OpenID path, inserts the RFC 8414 path before the issuer path, then appends the RFC 8414 path', () => {
     expect(toDiscoveryUrls('https://id.example.com/realms/shop')).toEqual([
       'https://id.example.com/realms/shop/.well-known/openid-configuration',
       'https://id.example.com/.well-known/oauth-authorization-server/realms/shop',
+      'https://id.example.com/realms/shop/.well-known/oauth-authorization-server',
+    ]);
+  });
+
+  it('tries the RFC 8414 path once for an issuer without a path', () => {
+    expect(toDiscoveryUrls('https://id.example.com')).toEqual([
+      'https://id.example.com/.well-known/openid-configuration',
+      'https://id.example.com/.well-known/oauth-authorization-server',
     ]);
   });
 
@@ -63,6 +71,11 @@ describe('discovery URLs', () => {
     expect(toDiscoveryUrls('https://tenant.auth0.example/')).toEqual([
       'https://tenant.auth0.example/.well-known/openid-configuration',
       'https://tenant.auth0.example/.well-known/oauth-authorization-server',
+    ]);
+    expect(toDiscoveryUrls('https://example.okta.com/oauth2/default/')).toEqual([
+      'https://example.okta.com/oauth2/default/.well-known/openid-configuration',
+      'https://example.okta.com/.well-known/oauth-authorization-server/oauth2/default',
+      'https://example.okta.com/oauth2/default/.well-known/oauth-authorization-server',
     ]);
   });
 });

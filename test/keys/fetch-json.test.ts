@@ -206,8 +206,15 @@ describe('URL policy', () => {
     ['http://127.0.0.1:8080/jwks', true],
     ['http://127.8.9.10/jwks', true],
     ['http://localhost:3000/jwks', true],
-    ['http://auth.localhost/jwks', true],
+    ['HTTP://LOCALHOST/jwks', true],
     ['http://[::1]:3000/jwks', true],
+    ['http://[0:0:0:0:0:0:0:1]/jwks', true],
+    ['http://auth.localhost/jwks', false],
+    ['http://a.b.localhost/jwks', false],
+    ['http://localhost./jwks', false],
+    ['http://localhost.example.com/jwks', false],
+    ['http://0.0.0.0/jwks', false],
+    ['http://[::ffff:127.0.0.1]/jwks', false],
     ['http://login.example.com/keys', false],
     ['http://127.0.0.1.example.com/jwks', false],
     ['http://10.0.0.1/jwks', false],
@@ -233,6 +240,8 @@ describe('URL policy', () => {
     expect(isLoopbackHost('[::1]')).toBe(true);
     expect(isLoopbackHost('127.0.0.1')).toBe(true);
     expect(isLoopbackHost('localhost.example.com')).toBe(false);
+    // Subdomains of localhost are resolved through DNS by Node, so they could lead elsewhere in cleartext.
+    expect(isLoopbackHost('auth.localhost')).toBe(false);
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { KeyFetchError } from '../../src/keys/fetch-json.js';
 import type { KeyEntry } from '../../src/keys/jwk-set.js';
 import { resolveKeyOptions } from '../../src/keys/key-options.js';
 import { isKeyMiss, KeyStore, type KeyLookup, type KeyMiss } from '../../src/keys/key-store.js';
-import type { KeyOptions } from '../../src/types.js';
+import type { FetchLike, KeyOptions } from '../../src/types.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
 import { createTestKey, type TestKey } from '../helpers/keys.js';
 import { recordKeyEvents, settle, trackedFetch, type KeyEventLog } from './support.js';
@@ -169,13 +169,47 @@ describe('KeyStore: unknown kid', () => {
     const store = await warmStore();
     server.jwks = { kind: 'status', status: 500 };
     const miss = (await store.select('RS256', k3.kid, at(COOLDOWN))) as KeyMiss;
-    expect(miss).toMatchObject({ miss: 'unavailable', resource: 'jwks', retryAfterMs: 1000 });
+    expect(miss).toMatchObject({ miss: 'unavailable', resource: 'jwks' });
     expect(miss.cause).toBeInstanceOf(KeyFetchError);
     // During the backoff and the cooldown: still unavailable, and no fetch.
     expect(immediate(store.select('RS256', 'other', at(COOLDOWN + 500)))).toMatchObject({ miss: 'unavailable' });
     expect(server.jwksHits()).toBe(2);
     // Keys already known keep working meanwhile.
     expect(kidOf(immediate(store.select('RS256', k1.kid, now())))).toBe(k1.kid);
+  });
+
+  it('sets Retry-After for an unknown kid during an outage to the end of the cooldown that blocks the next fetch', async () => {
+    const store = await warmStore();
+    server.jwks = { kind: 'status', status: 500 };
+    // The refetch fails: backoff 1 s, but the next unknown-kid fetch waits for the 30 s cooldown.
+    expect(await store.select('RS256', 'new-1', at(COOLDOWN))).toMatchObject({ miss: 'unavailable', retryAfterMs: 30_000 });
+    expect(immediate(store.select('RS256', 'new-2', at(COOLDOWN + 1_000)))).toMatchObject({ retryAfterMs: 29_000 });
+    expect(immediate(store.select('RS256', 'new-3', at(COOLDOWN + 20_000)))).toMatchObject({ retryAfterMs: 10_000 });
+    expect(immediate(store.select('RS256', 'new-4', at(2 * COOLDOWN - 1)))).toMatchObject({ retryAfterMs: 1000 });
+    expect(server.jwksHits()).toBe(2);
+    // The cooldown is over exactly when Retry-After said: the next unknown kid fetches.
+    expect(await store.select('RS256', 'new-5', at(2 * COOLDOWN))).toMatchObject({ retryAfterMs: 30_000 });
+    expect(server.jwksHits()).toBe(3);
+  });
+
+  it('sets Retry-After for an unknown kid to the backoff when the backoff outlasts the cooldown', async () => {
+    const store = await warmStore({ cooldownMs: 1_000, retryMinMs: 8_000, retryMaxMs: 8_000 });
+    server.jwks = { kind: 'status', status: 500 };
+    expect(await store.select('RS256', 'new-1', at(COOLDOWN))).toMatchObject({ retryAfterMs: 8_000 });
+    expect(immediate(store.select('RS256', 'new-2', at(COOLDOWN + 3_000)))).toMatchObject({ retryAfterMs: 5_000 });
+    expect(server.jwksHits()).toBe(2);
+    expect(await store.select('RS256', 'new-3', at(COOLDOWN + 8_000))).toMatchObject({ miss: 'unavailable' });
+    expect(server.jwksHits()).toBe(3);
+  });
+
+  it('sets Retry-After for an unknown kid to when the set turns stale, if that comes before the end of the cooldown', async () => {
+    const store = await warmStore();
+    server.jwks = { kind: 'status', status: 500 };
+    expect(await store.select('RS256', 'new-1', at(MAX_AGE - 10_000))).toMatchObject({ retryAfterMs: 10_000 });
+    expect(server.jwksHits()).toBe(2);
+    // A stale set refreshes on the next request, cooldown or not: the promised retry really happens.
+    expect(await store.select('RS256', 'new-2', at(MAX_AGE))).toMatchObject({ miss: 'unavailable' });
+    expect(server.jwksHits()).toBe(3);
   });
 });
 
@@ -276,6 +310,29 @@ describe('KeyStore: failures', () => {
     expect(log.of('refresh_failed')[1]).toMatchObject({ trigger: 'expired', servingStale: false, failures: 2 });
   });
 
+  it('measures Retry-After from the failure, not from the start of a request whose fetch failed slowly', async () => {
+    vi.useRealTimers();
+    server.jwks = { kind: 'hang' };
+    const store = storeFor({ timeoutMs: 400 });
+    const started = performance.now();
+    const miss = await store.select('RS256', k1.kid, Date.now());
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    // The next attempt is 1 s after the failure, so 1 s from now, not 1 s plus the 400 ms already waited.
+    expect(miss).toMatchObject({ miss: 'unavailable', retryAfterMs: 1000 });
+  });
+
+  it('keeps Retry-After at the backoff delay after a failure that took longer than retryMaxMs', async () => {
+    server.jwks = { kind: 'status', status: 500 };
+    // The controlled clock moves 10 s while the request is on its way: a slow failure.
+    const slow: FetchLike = (url, init) => {
+      vi.setSystemTime(Date.now() + 10_000);
+      return globalThis.fetch(url, init);
+    };
+    const store = storeFor({ retryMinMs: 2_000, retryMaxMs: 2_000, timeoutMs: 20_000, fetch: slow });
+    expect(await store.select('RS256', k1.kid, now())).toMatchObject({ miss: 'unavailable', retryAfterMs: 2_000 });
+    expect(await store.select('RS256', k1.kid, at(10_000 + 500))).toMatchObject({ retryAfterMs: 1_500 });
+  });
+
   it('answers unavailable on a cold start that fails, and waits for the backoff before trying again', async () => {
     server.jwks = { kind: 'status', status: 500 };
     const store = storeFor();
@@ -349,7 +406,7 @@ describe('KeyStore: clock steps', () => {
     const store = await warmStore();
     server.jwks = { kind: 'status', status: 500 };
     const first = await store.select('RS256', 'unknown', at(COOLDOWN));
-    expect(first).toMatchObject({ miss: 'unavailable', retryAfterMs: 1000 });
+    expect(first).toMatchObject({ miss: 'unavailable', retryAfterMs: COOLDOWN });
     const miss = await store.select('RS256', 'unknown', at(-3_600_000));
     expect(miss).toMatchObject({ miss: 'unavailable' });
     expect((miss as KeyMiss).retryAfterMs).toBeLessThanOrEqual(30_000);

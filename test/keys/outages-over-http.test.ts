@@ -149,12 +149,19 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
     expect((await get(await token())).status).toBe(200);
     issuer.jwks = { kind: 'status', status: 502 };
     vi.setSystemTime(T0 + COOLDOWN);
-    expectUnavailable(await get(await token(newcomer)), 'jwks_unavailable');
-    // Inside the backoff and the cooldown: still 503 for unknown kids, still 200 for known ones, no fetch.
+    // Retry-After: the next unknown-kid fetch waits for the cooldown (30 s), not only the 1 s backoff.
+    expectUnavailable(await get(await token(newcomer)), 'jwks_unavailable', '30');
+    // Inside the cooldown: still 503 for unknown kids, still 200 for known ones, no fetch.
     vi.setSystemTime(T0 + COOLDOWN + 10_000);
-    expectUnavailable(await get(await token(newcomer)), 'jwks_unavailable');
+    expectUnavailable(await get(await token(newcomer)), 'jwks_unavailable', '20');
     expect((await get(await token())).status).toBe(200);
     expect(issuer.jwksHits()).toBe(2);
+    // When Retry-After runs out, the fetch really happens.
+    issuer.jwks = { kind: 'ok' };
+    issuer.keys = [key.jwk, newcomer.jwk];
+    vi.setSystemTime(T0 + 2 * COOLDOWN);
+    expect((await get(await token(newcomer))).status).toBe(200);
+    expect(issuer.jwksHits()).toBe(3);
   });
 
   it('answers 503 for an unknown kid while a cold start is failing', async () => {

@@ -17,7 +17,7 @@ const AUDIENCE = 'api://orders';
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const COOLDOWN = 30_000;
 const UNKNOWN_KEY_CHALLENGE =
-  'Bearer realm="api", error="invalid_token", error_description="The access token signing key is unknown"';
+  'Bearer realm="api", error="invalid_token", error_description="The access token could not be verified"';
 
 let k1: TestKey;
 let k2: TestKey;

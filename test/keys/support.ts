@@ -1,8 +1,8 @@
 /**
  * Small fixtures shared by the key-management suites: a listening app, an error spy that exposes the
- * stable `reason` of each answer, and a recorder of key events.
+ * stable `reason` of each answer, a recorder of key events, and a server of fixed routes with delays.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import request from 'supertest';
 import {
@@ -105,4 +105,59 @@ let issuers = 0;
  */
 export function startUniqueIssuer(options: { keys?: JWK[] } = {}): Promise<IssuerServer> {
   return startIssuerServer({ ...options, path: `/issuer-${++issuers}` });
+}
+
+/** How a {@link RouteServer} answers one path: `res` to answer, `base` its `http://127.0.0.1:<port>`. */
+export type Route = (res: ServerResponse, base: string) => void;
+
+/** A loopback server answering fixed paths (404 elsewhere), counting hits per path. */
+export interface RouteServer {
+  /** `http://127.0.0.1:<port>`. */
+  readonly base: string;
+  readonly hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** Answers `res` with `value` as JSON after `delayMs` (at once when 0). */
+export function jsonAfter(delayMs: number, value: (base: string) => unknown, status = 200): Route {
+  return (res, base) => {
+    const send = (): void => {
+      if (res.destroyed) return;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(value(base)));
+    };
+    if (delayMs === 0) send();
+    else setTimeout(send, delayMs).unref();
+  };
+}
+
+/** Never answers (the socket is destroyed on close). */
+export const hang: Route = () => undefined;
+
+/** Starts a {@link RouteServer} for an issuer layout that the shared issuer server does not model. */
+export async function startRouteServer(routes: Record<string, Route>): Promise<RouteServer> {
+  const hits = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  let base = '';
+  const server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const route = routes[path];
+    if (route === undefined) res.writeHead(404).end();
+    else route(res, base);
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    hits,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

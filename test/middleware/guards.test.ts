@@ -7,11 +7,15 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authenticate,
+  AuthenticationRequiredError,
   createVerifier,
+  isAuthError,
+  MissingTokenError,
   requireRoles,
   requireScopes,
   requireScopesOrRoles,
   type AuthInfo,
+  type ErrorMiddleware,
   type Middleware,
   type Verifier,
 } from '../../src/index.js';
@@ -39,6 +43,11 @@ function bearer(claims: Record<string, unknown>): Promise<string> {
 }
 
 describe.each(FRAMEWORKS)('$name', ({ build }) => {
+  const seen: unknown[] = [];
+  const record: ErrorMiddleware = (error, _req, _res, next) => {
+    seen.push(error);
+    next(error);
+  };
   const app = () => {
     const auth = authenticate({ issuer: server.url, audience: AUDIENCE });
     const custom = authenticate({ issuer: server.url, audience: AUDIENCE, realm: 'receipts' });
@@ -67,7 +76,17 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
       { path: '/no-auth-either', chain: [requireScopesOrRoles({ scopes: ['receipts.read'] })] },
       { path: '/forged', chain: [forge, requireScopes('receipts.read')] },
       { path: '/forged-string', chain: [forgeString, requireRoles('Receipts.Admin')] },
-    ]);
+      { path: '/role-spaced', chain: [auth, requireRoles('Receipts Admin')] },
+      { path: '/role-accented', chain: [auth, requireRoles('Gérant')] },
+      { path: '/roles-mixed', chain: [auth, requireRoles(['Receipts Admin', 'Receipts.Audit'])] },
+      { path: '/either-spaced', chain: [auth, requireScopesOrRoles({ scopes: ['receipts.read'], roles: ['Receipts Admin'] })] },
+      { path: '/either-same-name', chain: [auth, requireScopesOrRoles({ scopes: ['receipts.read'], roles: ['receipts.read'] })] },
+      { path: '/no-auth-realm', chain: [requireScopes('receipts.read', { realm: 'receipts' })] },
+      { path: '/no-auth-role-realm', chain: [requireRoles('Receipts.Admin', { match: 'any', realm: 'receipts' })] },
+      { path: '/no-auth-either-realm', chain: [requireScopesOrRoles({ scopes: ['receipts.read'] }, { realm: 'receipts' })] },
+      { path: '/forged-realm', chain: [forge, requireScopes('receipts.read', { realm: 'receipts' })] },
+      { path: '/realm-option-with-identity', chain: [custom, requireScopes('receipts.write', { realm: 'elsewhere' })] },
+    ], record);
   };
   let server1: ReturnType<typeof app>;
   beforeAll(() => {
@@ -178,6 +197,48 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
     });
   });
 
+  describe('roles that are not scope tokens', () => {
+    it('answers 200 for a role with a space or a non-ASCII letter when it is granted', async () => {
+      expect((await get('/role-spaced', { roles: ['Receipts Admin'] })).status).toBe(200);
+      expect((await get('/role-accented', { roles: 'Gérant' })).status).toBe(200);
+      expect((await get('/either-spaced', { roles: ['Receipts Admin'] })).status).toBe(200);
+    });
+
+    it('compares such roles exactly', async () => {
+      expect((await get('/role-spaced', { roles: ['Receipts.Admin', 'Receipts  Admin'] })).status).toBe(403);
+      expect((await get('/role-accented', { roles: ['Gerant', 'gérant'] })).status).toBe(403);
+    });
+
+    it('lists only the required values that are scope tokens in the challenge, and all of them on the error', async () => {
+      seen.length = 0;
+      const res = await get('/roles-mixed', { roles: ['Receipts Admin'] });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('role', 'Receipts.Audit'));
+      expect(seen).toHaveLength(1);
+      expect((seen[0] as { scope?: unknown }).scope).toEqual(['Receipts Admin', 'Receipts.Audit']);
+    });
+
+    it('leaves a role that is no scope token out of a scope-or-role challenge', async () => {
+      const res = await get('/either-spaced', { roles: ['Receipts.Admin'] });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope or role', 'receipts.read'));
+    });
+
+    it('answers 403 without a scope attribute when no required value is a scope token', async () => {
+      const res = await get('/role-accented', { roles: [] });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(
+        'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a required role"',
+      );
+    });
+
+    it('lists a value required both as a scope and as a role once in the challenge', async () => {
+      const res = await get('/either-same-name', {});
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope or role', 'receipts.read'));
+    });
+  });
+
   describe('chains and realms', () => {
     it('runs chained guards in order and answers for the first that fails', async () => {
       expect((await get('/chained', { scope: 'receipts.read', roles: ['Receipts.Admin'] })).status).toBe(200);
@@ -193,6 +254,21 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
       expect(res.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.write', 'receipts'));
     });
 
+    it('answers 403 in the realm of the verifier even when the guard names another realm', async () => {
+      const res = await get('/realm-option-with-identity', { scope: 'receipts.read' });
+      expect(res.status).toBe(403);
+      expect(res.headers['www-authenticate']).toBe(forbidden('scope', 'receipts.write', 'receipts'));
+    });
+
+    it.each(['/no-auth-realm', '/no-auth-role-realm', '/no-auth-either-realm', '/forged-realm'])(
+      'answers 401 in the realm of the guard option on %s, where no identity is present',
+      async (path) => {
+        const res = await get(path, { scope: 'receipts.read', roles: ['Receipts.Admin'] });
+        expect(res.status).toBe(401);
+        expect(res.headers['www-authenticate']).toBe('Bearer realm="receipts"');
+      },
+    );
+
     it('answers 401 in the realm of the verifier when the token is missing', async () => {
       const res = await get('/realm');
       expect(res.status).toBe(401);
@@ -206,6 +282,30 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe(BARE);
     });
+
+    it.each(['/no-auth', '/no-auth-role', '/no-auth-either', '/forged'])(
+      'passes an AuthenticationRequiredError, a kind of MissingTokenError, on %s',
+      async (path) => {
+        seen.length = 0;
+        const res = await get(path);
+        expect(res.status).toBe(401);
+        expect(res.headers['www-authenticate']).toBe(BARE);
+        expect(seen).toHaveLength(1);
+        const error = seen[0];
+        expect(error).toBeInstanceOf(AuthenticationRequiredError);
+        expect(error).toBeInstanceOf(MissingTokenError);
+        expect(isAuthError(error)).toBe(true);
+        expect(error).toMatchObject({
+          name: 'AuthenticationRequiredError',
+          status: 401,
+          statusCode: 401,
+          code: 'ERR_MISSING_TOKEN',
+          reason: 'authentication_required',
+          error: undefined,
+          headers: { 'WWW-Authenticate': BARE },
+        });
+      },
+    );
 
     it('answers 401 when req.auth is a look-alike object set by other code', async () => {
       const res = await get('/forged');
@@ -272,6 +372,16 @@ describe('custom verifiers', () => {
 });
 
 describe('guard creation', () => {
+  it.each([
+    ['requireRoles with a space', () => requireRoles('Receipts Admin')],
+    ['requireRoles with a non-ASCII letter', () => requireRoles(['Gérant', '管理者'])],
+    ['requireScopesOrRoles with a spaced role', () => requireScopesOrRoles({ roles: ['Receipts Admin'] })],
+    ['every option given', () => requireScopes('a', { match: 'any', realm: 'receipts' })],
+    ['options left undefined', () => requireRoles('a', { match: undefined, realm: undefined })],
+  ])('creates a guard for %s', (_name, create) => {
+    expect(create().length).toBe(3);
+  });
+
   it('makes three-parameter middleware, so Connect never takes them for error handlers', () => {
     expect(requireScopes('a').length).toBe(3);
     expect(requireRoles('a').length).toBe(3);
@@ -292,6 +402,19 @@ describe('guard creation', () => {
     ['requireScopesOrRoles with empty lists', () => requireScopesOrRoles({ scopes: [], roles: [] }), /at least one scope or role/],
     ['requireScopesOrRoles with a string for scopes', () => requireScopesOrRoles({ scopes: 'a b' as unknown as string[] }), /scopes/],
     ['requireScopesOrRoles with null', () => requireScopesOrRoles(null as never), /requireScopesOrRoles/],
+    ['requireScopes with an unknown option', () => requireScopes('a', { mode: 'any' } as never), /requireScopes\(options\)\.mode is not a known option/],
+    ['requireRoles with an unknown option', () => requireRoles('a', { matches: 'any' } as never), /requireRoles\(options\)\.matches/],
+    ['requireScopesOrRoles with match', () => requireScopesOrRoles({ scopes: ['a'] }, { match: 'any' } as never), /requireScopesOrRoles\(options\)\.match/],
+    ['requireScopesOrRoles with an unknown requirement', () => requireScopesOrRoles({ scopes: ['a'], role: ['B'] } as never), /requireScopesOrRoles\(\{ role \}\)/],
+    ['requireScopes with null options', () => requireScopes('a', null as never), /requireScopes\(options\)/],
+    ['requireRoles with array options', () => requireRoles('a', [] as never), /requireRoles\(options\)/],
+    ['requireScopes with an empty realm', () => requireScopes('a', { realm: '' }), /requireScopes\(options\)\.realm/],
+    ['requireRoles with a quote in the realm', () => requireRoles('a', { realm: 'a"b' }), /requireRoles\(options\)\.realm/],
+    ['requireScopesOrRoles with a non-string realm', () => requireScopesOrRoles({ roles: ['A'] }, { realm: 7 as never }), /requireScopesOrRoles\(options\)\.realm/],
+    ['requireRoles with an empty role', () => requireRoles(''), /requireRoles\(roles\)/],
+    ['requireRoles with a line feed', () => requireRoles('Receipts\nAdmin'), /requireRoles\(roles\)/],
+    ['requireScopesOrRoles with a control character in a role', () => requireScopesOrRoles({ roles: ['Admin\u0000'] }), /roles/],
+    ['requireScopesOrRoles with a space in a scope', () => requireScopesOrRoles({ scopes: ['receipts read'] }), /scopes/],
   ])('throws a TypeError for %s', (_name, create, message) => {
     expect(create).toThrow(TypeError);
     expect(create).toThrow(message);

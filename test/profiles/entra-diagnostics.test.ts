@@ -21,21 +21,33 @@ const v1Issuer = (tid: string): string => `https://sts.windows.net/${tid}/`;
 
 let key: TestKey;
 let otherTenantKey: TestKey;
+let blankIssuerKey: TestKey;
+let numericIssuerKey: TestKey;
 let commonKeys: IssuerServer;
+let tenantKeys: IssuerServer;
 
 beforeAll(async () => {
   key = await createTestKey('RS256');
   otherTenantKey = await createTestKey('RS256');
+  blankIssuerKey = await createTestKey('RS256');
+  numericIssuerKey = await createTestKey('RS256');
   commonKeys = await startIssuerServer({
     jwksPath: '/common/discovery/v2.0/keys',
     keys: [
       { ...key.jwk, issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' } as JWK,
       { ...otherTenantKey.jwk, issuer: v2Issuer(TENANT_A) } as JWK,
+      { ...blankIssuerKey.jwk, issuer: ' ' } as JWK,
+      { ...numericIssuerKey.jwk, issuer: 42 } as unknown as JWK,
     ],
+  });
+  // A tenant's own key set: its keys carry only that tenant's v2.0 issuer.
+  tenantKeys = await startIssuerServer({
+    jwksPath: `/${TENANT_A}/discovery/v2.0/keys`,
+    keys: [{ ...key.jwk, issuer: v2Issuer(TENANT_A) } as JWK],
   });
 });
 
-afterAll(() => commonKeys.close());
+afterAll(() => Promise.all([commonKeys.close(), tenantKeys.close()]));
 
 function appToken(iss: string, tid: string | undefined, overrides: JWTPayload = {}): JWTPayload {
   return { aud: API, iss, azp: 'a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c2d', roles: ['Receipts.Read.All'], tid, ver: '2.0', ...overrides };
@@ -70,6 +82,42 @@ describe('Entra rejection reasons', () => {
   it('names tenant_not_allowed for a v1.0 token of another tenant', async () => {
     const token = await signToken(key, appToken(v1Issuer(TENANT_B), TENANT_B, { ver: '1.0' }));
     expect(await reasonOf(single(), token)).toBe('tenant_not_allowed');
+  });
+
+  it('keeps issuer_mismatch for a token of the configured tenant whose iss spells the GUID in upper case', async () => {
+    const token = await signToken(key, appToken(v2Issuer(TENANT_A.toUpperCase()), TENANT_A));
+    expect(await reasonOf(single(), token)).toBe('issuer_mismatch');
+  });
+
+  it('keeps issuer_mismatch for a v1.0 token of the tenant of a hand-written issuer lacking its trailing slash', async () => {
+    const handWritten: VerifierOptions = {
+      profile: 'entra',
+      issuer: [`https://sts.windows.net/${TENANT_A}`, v2Issuer(TENANT_A)],
+      audience: API,
+      jwksUri: UNUSED_JWKS,
+    };
+    const ours = await signToken(key, appToken(v1Issuer(TENANT_A), TENANT_A, { ver: '1.0', appid: 'a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c2d' }));
+    expect(await reasonOf(handWritten, ours)).toBe('issuer_mismatch');
+    const theirs = await signToken(key, appToken(v1Issuer(TENANT_B), TENANT_B, { ver: '1.0' }));
+    expect(await reasonOf(handWritten, theirs)).toBe('tenant_not_allowed');
+  });
+
+  it('keeps issuer_mismatch under a tenant template when only the spelling of the issuer differs', async () => {
+    const multi = { ...entraId({ tenantId: 'organizations', clientId: API }), jwksUri: UNUSED_JWKS };
+    const token = await signToken(key, appToken(`https://sts.windows.net/${TENANT_B}`, TENANT_B, { ver: '1.0' }));
+    expect(await reasonOf(multi, token)).toBe('issuer_mismatch');
+  });
+
+  it('names tenant_not_allowed for an excluded tenant, compared case-insensitively, before any key is fetched', async () => {
+    const options: VerifierOptions = {
+      issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+      audience: API,
+      jwksUri: UNUSED_JWKS,
+      excludedTenants: [TENANT_B.toUpperCase()],
+    };
+    expect(await reasonOf(options, await signToken(key, appToken(v2Issuer(TENANT_B), TENANT_B)))).toBe('tenant_not_allowed');
+    // Another tenant goes on to the key set, which nothing serves here.
+    expect(await reasonOf(options, await signToken(key, appToken(v2Issuer(TENANT_A), TENANT_A)))).toBe('jwks_unavailable');
   });
 
   it('keeps issuer_mismatch for Entra issuers it does not model (B2C, External ID)', async () => {
@@ -108,14 +156,50 @@ describe('signing-key issuer validation', () => {
     ...extra,
   });
 
+  /** A hand-written configuration without a profile: key issuers are still validated. */
+  const generic = (): VerifierOptions => ({ issuer: v2Issuer(TENANT_A), audience: API, jwksUri: commonKeys.jwksUri });
+
   it('refuses with key_issuer_mismatch a token without tid signed by a key whose issuer is a template', async () => {
     const token = await signToken(key, appToken(v2Issuer(TENANT_A), undefined));
-    expect(await reasonOf(single(), token)).toBe('key_issuer_mismatch');
+    expect(await reasonOf(generic(), token)).toBe('key_issuer_mismatch');
+  });
+
+  it('refuses with tenant_mismatch, under the Entra profile, a token of a single-tenant issuer without tid', async () => {
+    const token = await signToken(otherTenantKey, appToken(v2Issuer(TENANT_A), undefined));
+    expect(await reasonOf(single(), token)).toBe('tenant_mismatch');
   });
 
   it('accepts a token signed by a key whose issuer equals the token issuer, with or without tid', async () => {
     expect(await reasonOf(single(), await signToken(otherTenantKey, appToken(v2Issuer(TENANT_A), TENANT_A)))).toBe('accepted');
-    expect(await reasonOf(single(), await signToken(otherTenantKey, appToken(v2Issuer(TENANT_A), undefined)))).toBe('accepted');
+    expect(await reasonOf(generic(), await signToken(otherTenantKey, appToken(v2Issuer(TENANT_A), undefined)))).toBe('accepted');
+  });
+
+  it('refuses with key_issuer_mismatch every token signed by a key whose issuer is blank', async () => {
+    const token = await signToken(blankIssuerKey, appToken(v2Issuer(TENANT_A), TENANT_A));
+    expect(await reasonOf(single(), token)).toBe('key_issuer_mismatch');
+    expect(await reasonOf(single({ validateKeyIssuer: false }), token)).toBe('accepted');
+  });
+
+  it('refuses with key_issuer_mismatch every token signed by a key whose issuer is not a string', async () => {
+    const token = await signToken(numericIssuerKey, appToken(v2Issuer(TENANT_A), TENANT_A));
+    expect(await reasonOf(single(), token)).toBe('key_issuer_mismatch');
+    expect(await reasonOf(single({ validateKeyIssuer: false }), token)).toBe('accepted');
+  });
+
+  it('accepts, under a hand-written v1.0-only configuration, a v1.0 token signed by a key published for the v2.0 issuer of its tenant', async () => {
+    const v1Only: VerifierOptions = { profile: 'entra', issuer: v1Issuer(TENANT_A), audience: API, jwksUri: tenantKeys.jwksUri };
+    const v1 = (tid: string): JWTPayload => appToken(v1Issuer(tid), tid, { ver: '1.0', azp: undefined, appid: 'a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c2d' });
+    expect(await reasonOf(v1Only, await signToken(key, v1(TENANT_A)))).toBe('accepted');
+    // The same key does not vouch for another tenant's v1.0 issuer, even one that is configured.
+    const twoTenants = { ...v1Only, issuer: [v1Issuer(TENANT_A), v1Issuer(TENANT_B)] };
+    expect(await reasonOf(twoTenants, await signToken(key, v1(TENANT_B)))).toBe('key_issuer_mismatch');
+  });
+
+  it('does not pair a key published for a v2.0 issuer with the v1.0 issuer of another cloud', async () => {
+    const chinaV1 = `https://sts.chinacloudapi.cn/${TENANT_A}/`;
+    const options: VerifierOptions = { profile: 'entra', issuer: chinaV1, audience: API, jwksUri: tenantKeys.jwksUri };
+    const token = await signToken(key, appToken(chinaV1, TENANT_A, { ver: '1.0' }));
+    expect(await reasonOf(options, token)).toBe('key_issuer_mismatch');
   });
 
   it('refuses a key of tenant A signing a token of tenant B even when both tenants are configured', async () => {

@@ -4,8 +4,10 @@
  * app-only versus delegated callers, and the Entra-specific rejection reasons.
  *
  * Key sets are served the way Entra lays them out: `/<tenant>/discovery/v2.0/keys` (keys carrying that
- * tenant's issuer) and `/common/discovery/v2.0/keys` (keys carrying the `{tenantid}` template). Only
- * `jwksUri` of the preset's output is pointed at 127.0.0.1; issuers stay Entra's own strings.
+ * tenant's issuer) and `/common/discovery/v2.0/keys` (keys carrying the `{tenantid}` template). The preset's
+ * own output is used unchanged: its `https://login.microsoftonline.com/…` key-set URLs are fetched through
+ * `keys.fetch` routed to a server on 127.0.0.1 (the preset derives HTTPS URLs, which a loopback test server
+ * cannot answer). Issuers stay Entra's own strings.
  */
 import type { Server } from 'node:http';
 import type { JWK, JWTPayload } from 'jose';
@@ -20,8 +22,8 @@ import {
 } from '../../src/index.js';
 import { reasonErrorHandler } from '../helpers/error-reason.js';
 import { FRAMEWORKS, type AppFactory } from '../helpers/frameworks.js';
-import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
 import { createTestKey, signToken, type TestKey } from '../helpers/keys.js';
+import { routeHosts, startLayoutServer, type HostRouter, type LayoutServer } from './support.js';
 
 const TENANT_A = '8f1c2d3e-4a5b-4c6d-9e7f-0a1b2c3d4e5f';
 const TENANT_B = '2b7e9c41-6d3a-4f8e-a1c2-93d4e5f60718';
@@ -34,6 +36,10 @@ const OTHER_APP = '5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b';
 const SERVICE_PRINCIPAL = '3c9a1e7b-5d2f-4b8a-9e6c-1f0d2b3a4c5e';
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 const TEMPLATE_ISSUER = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+/** The tenant of personal Microsoft accounts. */
+const MSA_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+const TENANT_KEYS_PATH = `/${TENANT_A}/discovery/v2.0/keys`;
+const COMMON_KEYS_PATH = '/common/discovery/v2.0/keys';
 
 const v2Issuer = (tid: string): string => `https://login.microsoftonline.com/${tid}/v2.0`;
 const v1Issuer = (tid: string): string => `https://sts.windows.net/${tid}/`;
@@ -44,9 +50,10 @@ const CHALLENGE: Record<string, string> = {
   client_not_allowed: 'The calling application is not allowed',
   foreign_resource_token: 'The access token was issued for another resource',
   key_issuer_mismatch: 'The access token signing key belongs to another issuer',
-  tenant_mismatch: 'The access token tenant does not match its issuer',
-  tenant_not_allowed: 'The access token tenant is not allowed',
-  token_version_mismatch: 'The access token version is not accepted',
+  tenant_mismatch: 'The access token could not be verified',
+  tenant_not_allowed: 'The access token could not be verified',
+  token_version_mismatch: 'The access token could not be verified',
+  token_type_invalid: 'The access token type is not accepted',
 };
 
 /** A key as Entra publishes it: no `alg`, `x5t` equal to `kid`, optional `issuer`. */
@@ -132,8 +139,8 @@ let entraKey: TestKey;
 let tenantCKey: TestKey;
 let legacyKey: TestKey;
 let rogueKey: TestKey;
-let tenantKeys: IssuerServer;
-let commonKeys: IssuerServer;
+let cloud: LayoutServer;
+let router: HostRouter;
 
 beforeAll(async () => {
   entraKey = await createTestKey('RS256');
@@ -141,26 +148,45 @@ beforeAll(async () => {
   legacyKey = await createTestKey('RS256');
   // Same `kid` as the real key, other material: what a Graph token's nonce-hashed signature looks like to us.
   rogueKey = await createTestKey('RS256', { kid: entraKey.kid });
-  tenantKeys = await startIssuerServer({
-    jwksPath: `/${TENANT_A}/discovery/v2.0/keys`,
-    keys: [entraJwk(entraKey, v2Issuer(TENANT_A))],
-  });
-  commonKeys = await startIssuerServer({
-    jwksPath: '/common/discovery/v2.0/keys',
-    keys: [entraJwk(entraKey, TEMPLATE_ISSUER), entraJwk(tenantCKey, v2Issuer(TENANT_C)), entraJwk(legacyKey)],
-  });
+  cloud = await startLayoutServer(() => ({
+    [TENANT_KEYS_PATH]: { keys: [entraJwk(entraKey, v2Issuer(TENANT_A))] },
+    [COMMON_KEYS_PATH]: {
+      keys: [entraJwk(entraKey, TEMPLATE_ISSUER), entraJwk(tenantCKey, v2Issuer(TENANT_C)), entraJwk(legacyKey)],
+    },
+  }));
+  router = routeHosts({ 'login.microsoftonline.com': cloud.url });
 });
 
-afterAll(async () => {
-  await Promise.all([tenantKeys.close(), commonKeys.close()]);
-});
+afterAll(() => cloud.close());
 
-function singleTenant(extra: Partial<EntraIdOptions> = {}, keys?: IssuerServer): VerifierOptions {
-  return { ...entraId({ tenantId: TENANT_A, clientId: API, ...extra }), jwksUri: (keys ?? tenantKeys).jwksUri };
+/** A single-tenant API; `keySet: 'common'` points it at the multi-tenant key set instead of its tenant's. */
+function singleTenant(extra: Partial<EntraIdOptions> = {}, keySet: 'tenant' | 'common' = 'tenant'): VerifierOptions {
+  const options = entraId({ tenantId: TENANT_A, clientId: API, ...extra });
+  const jwksUri = keySet === 'common' ? { jwksUri: `https://login.microsoftonline.com${COMMON_KEYS_PATH}` } : {};
+  return { ...options, ...jwksUri, keys: { fetch: router.fetch } };
 }
 
-function multiTenant(extra: Partial<EntraIdOptions> = {}): VerifierOptions {
-  return { ...entraId({ tenantId: 'organizations', clientId: API, ...extra }), jwksUri: commonKeys.jwksUri };
+function multiTenant(extra: Partial<EntraIdOptions> = {}, tenantId = 'organizations'): VerifierOptions {
+  return { ...entraId({ tenantId, clientId: API, ...extra }), keys: { fetch: router.fetch } };
+}
+
+/** A v2.0 ID token of an app registration that is also the API: `aud` the API, `roles`, no `azp`/`appid`. */
+function idTokenV2(tid: string, overrides: JWTPayload = {}): JWTPayload {
+  return {
+    aud: API,
+    iss: v2Issuer(tid),
+    nbf: nowSec(),
+    nonce: 'n-0S6_WzA2Mj',
+    oid: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    preferred_username: 'ada@contoso.example',
+    name: 'Ada Lovelace',
+    roles: ['Receipts.Read.All'],
+    sub: 'q0Xk2V8b7sP1W4lYyZJ3d9mH5nR6tC2uE0aF8gI1jKo',
+    tid,
+    uti: 'x2Lq8YbW0k6nS4tR9uV3AA',
+    ver: '2.0',
+    ...overrides,
+  };
 }
 
 function apiFor(build: AppFactory, options: VerifierOptions): Server {
@@ -186,6 +212,7 @@ describe.each(FRAMEWORKS)('Entra ID on $name', ({ build }) => {
     it('accepts a v2.0 app-only token and exposes the caller, tenant, roles and isAppOnly', async () => {
       const res = await call(apiFor(build, singleTenant()), await mint(entraKey, appOnlyV2(TENANT_A)));
       expect(res.status).toBe(200);
+      expect(router.requested).toContain(`https://login.microsoftonline.com${TENANT_KEYS_PATH}`);
       expect(res.body).toEqual({
         clientId: DAEMON,
         tenantId: TENANT_A,
@@ -270,6 +297,15 @@ describe.each(FRAMEWORKS)('Entra ID on $name', ({ build }) => {
       expectRejected(await call(app, await mint(entraKey, appOnlyV1(TENANT_A, { appid: OTHER_APP }))), 'client_not_allowed');
     });
 
+    it('takes the caller from azp or appid only, never from a client_id claim', async () => {
+      const app = apiFor(build, singleTenant({ allowedClientIds: [DAEMON] }));
+      const spoofed = await call(app, await mint(entraKey, appOnlyV2(TENANT_A, { azp: OTHER_APP, client_id: DAEMON })));
+      expectRejected(spoofed, 'client_not_allowed');
+      const extra = await call(app, await mint(entraKey, appOnlyV2(TENANT_A, { client_id: OTHER_APP })));
+      expect(extra.status).toBe(200);
+      expect(extra.body.clientId).toBe(DAEMON);
+    });
+
     it('accepts a v1.0 token signed by a key published with the v2.0 issuer of the same tenant', async () => {
       // The tenant key set labels its keys `https://login.microsoftonline.com/<tenant>/v2.0` only.
       const res = await call(apiFor(build, singleTenant()), await mint(entraKey, appOnlyV1(TENANT_A)));
@@ -278,12 +314,32 @@ describe.each(FRAMEWORKS)('Entra ID on $name', ({ build }) => {
 
     it('answers 401 tenant_mismatch when a common-set key signs a token whose tid is not the tenant of its iss', async () => {
       const token = await mint(entraKey, appOnlyV2(TENANT_A, { tid: TENANT_B }));
-      expectRejected(await call(apiFor(build, singleTenant({}, commonKeys)), token), 'tenant_mismatch');
+      expectRejected(await call(apiFor(build, singleTenant({}, 'common')), token), 'tenant_mismatch');
+    });
+
+    it('answers 401 tenant_mismatch when the tid is not the configured tenant, even for a key of that tenant', async () => {
+      // The tenant key set labels its key with exactly this `iss`; only `tid` disagrees.
+      const app = apiFor(build, singleTenant());
+      expectRejected(await call(app, await mint(entraKey, appOnlyV2(TENANT_A, { tid: TENANT_B }))), 'tenant_mismatch');
+      expectRejected(await call(app, await mint(entraKey, appOnlyV1(TENANT_A, { tid: TENANT_B }))), 'tenant_mismatch');
+      expectRejected(await call(app, await mint(entraKey, appOnlyV2(TENANT_A, { tid: undefined }))), 'tenant_mismatch');
     });
 
     it('answers 401 key_issuer_mismatch for a token signed by a key published for another tenant', async () => {
       const token = await mint(tenantCKey, appOnlyV2(TENANT_A));
-      expectRejected(await call(apiFor(build, singleTenant({}, commonKeys)), token), 'key_issuer_mismatch');
+      expectRejected(await call(apiFor(build, singleTenant({}, 'common')), token), 'key_issuer_mismatch');
+    });
+
+    it('answers 401 token_type_invalid for a v2.0 ID token whose aud is the API, though its roles would pass the guard', async () => {
+      const app = apiFor(build, singleTenant());
+      expectRejected(await call(app, await mint(entraKey, idTokenV2(TENANT_A))), 'token_type_invalid');
+      // The same ID token issued to another application: refused for what it is, not for its audience.
+      expectRejected(await call(app, await mint(entraKey, idTokenV2(TENANT_A, { aud: OTHER_APP }))), 'token_type_invalid');
+    });
+
+    it('answers 401 token_type_invalid for a v1.0 token without appid', async () => {
+      const res = await call(apiFor(build, singleTenant()), await mint(entraKey, appOnlyV1(TENANT_A, { appid: undefined })));
+      expectRejected(res, 'token_type_invalid');
     });
   });
 
@@ -326,6 +382,20 @@ describe.each(FRAMEWORKS)('Entra ID on $name', ({ build }) => {
       const res = await call(apiFor(build, multiTenant()), await mint(tenantCKey, appOnlyV2(TENANT_C)));
       expect(res.status).toBe(200);
       expect(res.body.tenantId).toBe(TENANT_C);
+    });
+
+    it('refuses personal Microsoft accounts under organizations with tenant_not_allowed and accepts them under common', async () => {
+      const personal = await mint(entraKey, delegatedV2(MSA_TENANT));
+      expectRejected(await call(apiFor(build, multiTenant()), personal), 'tenant_not_allowed');
+      expectRejected(await call(apiFor(build, multiTenant()), await mint(entraKey, appOnlyV1(MSA_TENANT))), 'tenant_not_allowed');
+      const common = await call(apiFor(build, multiTenant({}, 'common')), personal);
+      expect(common.status).toBe(200);
+      expect(common.body.tenantId).toBe(MSA_TENANT);
+    });
+
+    it('fetches the common key set at the preset\'s own URL', async () => {
+      expect((await call(apiFor(build, multiTenant()), await mint(entraKey, appOnlyV2(TENANT_B)))).status).toBe(200);
+      expect(router.requested).toContain(`https://login.microsoftonline.com${COMMON_KEYS_PATH}`);
     });
 
     it('accepts a token signed by a key without an issuer member', async () => {

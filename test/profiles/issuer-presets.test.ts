@@ -1,8 +1,13 @@
 /**
  * The Auth0, Okta, Keycloak, Amazon Cognito and RFC 9068 (OpenIddict, node-oidc-provider) presets over
  * real HTTP on every framework, with tokens of the shapes those issuers document, signed by a local key
- * set served at the path each issuer uses. Only `jwksUri` (Keycloak: `url`) is pointed at 127.0.0.1;
- * issuers keep their real strings.
+ * set served in the metadata and key-set layout each issuer uses, with the preset's output unchanged:
+ *
+ * - Okta, OpenIddict, node-oidc-provider, Keycloak: the issuer itself lives on 127.0.0.1 and keys are found
+ *   the way the preset finds them (Okta's `<issuer>/.well-known/oauth-authorization-server` → `/v1/keys`,
+ *   OpenID discovery → the server's own `jwks_uri`, Keycloak's `…/protocol/openid-connect/certs`).
+ * - Auth0 and Cognito: the preset derives `https://` URLs from the domain or pool, so the issuers keep their
+ *   real strings and `keys.fetch` routes those hosts to 127.0.0.1 (see `support.ts`).
  */
 import type { Server } from 'node:http';
 import type { JWTPayload } from 'jose';
@@ -23,10 +28,11 @@ import { reasonErrorHandler } from '../helpers/error-reason.js';
 import { FRAMEWORKS, type AppFactory, type TestRoute } from '../helpers/frameworks.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
 import { createTestKey, signToken, type TestKey } from '../helpers/keys.js';
+import { routeHosts, startLayoutServer, type HostRouter, type LayoutServer } from './support.js';
 
 const DESCRIPTIONS: Record<string, string> = {
   audience_mismatch: 'The access token audience is not accepted',
-  issuer_mismatch: 'The access token issuer is not accepted',
+  issuer_mismatch: 'The access token could not be verified',
   token_type_invalid: 'The access token type is not accepted',
 };
 
@@ -67,15 +73,17 @@ describe('Auth0', () => {
   const API = 'https://receipts.example.com';
   const M2M_CLIENT = 'Xy3pQ9rT2vW8zB1nM4kL7hJ6gF5dS0aE';
   const SPA_CLIENT = 'aB9cD8eF7gH6iJ5kL4mN3oP2qR1sT0uV';
-  let server: IssuerServer;
+  let server: LayoutServer;
+  let router: HostRouter;
   beforeAll(async () => {
-    server = await startIssuerServer({ jwksPath: '/.well-known/jwks.json', keys: [key.jwk] });
+    server = await startLayoutServer(() => ({ '/.well-known/jwks.json': { keys: [key.jwk] } }));
+    router = routeHosts({ [DOMAIN]: server.url });
   });
   afterAll(() => server.close());
 
   const options = (extra: Partial<Parameters<typeof auth0>[0]> = {}): VerifierOptions => ({
     ...auth0({ domain: DOMAIN, audience: API, ...extra }),
-    jwksUri: server.jwksUri,
+    keys: { fetch: router.fetch },
   });
 
   /** A client-credentials token with RBAC "Add Permissions in the Access Token" on. */
@@ -100,6 +108,7 @@ describe('Auth0', () => {
     it('accepts a client-credentials token: azp is the caller, scope and permissions are its scopes, isAppOnly from gty', async () => {
       const res = await get(apiFor(build, options(), routes), '/receipts', await signToken(key, m2m(), { header: { typ: 'JWT' } }));
       expect(res.status).toBe(200);
+      expect(router.requested).toContain(`https://${DOMAIN}/.well-known/jwks.json`);
       expect(res.body).toEqual({
         clientId: M2M_CLIENT,
         tenantId: null,
@@ -159,15 +168,30 @@ describe('Auth0', () => {
 });
 
 describe('Okta', () => {
-  const ISSUER = 'https://example.okta.com/oauth2/default';
   const CLIENT = '0oa8f3k2lmXyZ1AbC5d7';
-  let server: IssuerServer;
+  const METADATA_PATH = '/oauth2/default/.well-known/oauth-authorization-server';
+  const KEYS_PATH = '/oauth2/default/v1/keys';
+  /** The org: `http://127.0.0.1:<port>`; the custom authorization server's issuer is `<org>/oauth2/default`. */
+  let server: LayoutServer;
+  let issuer: string;
   beforeAll(async () => {
-    server = await startIssuerServer({ jwksPath: '/oauth2/default/v1/keys', keys: [key.jwk] });
+    // A custom authorization server publishes RFC 8414 metadata under its issuer, keys at `<issuer>/v1/keys`.
+    server = await startLayoutServer((org) => ({
+      [METADATA_PATH]: {
+        issuer: `${org}/oauth2/default`,
+        authorization_endpoint: `${org}/oauth2/default/v1/authorize`,
+        token_endpoint: `${org}/oauth2/default/v1/token`,
+        jwks_uri: `${org}${KEYS_PATH}`,
+        response_types_supported: ['code', 'token'],
+        grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+      },
+      [KEYS_PATH]: { keys: [key.jwk] },
+    }));
+    issuer = `${server.url}/oauth2/default`;
   });
   afterAll(() => server.close());
 
-  const options = (): VerifierOptions => ({ ...okta({ issuer: ISSUER, audience: 'api://default' }), jwksUri: server.jwksUri });
+  const options = (): VerifierOptions => okta({ issuer, audience: 'api://default' });
   const routes = (guard: TestRoute['chain'][number]): TestRoute[] => [
     { path: '/receipts', chain: [guard, requireScopes('receipts:read')] },
     { path: '/receipts/write', chain: [guard, requireScopes('receipts:write')] },
@@ -175,7 +199,7 @@ describe('Okta', () => {
   const clientCredentials = (overrides: JWTPayload = {}): JWTPayload => ({
     ver: 1,
     jti: 'AT.qH8wL0a1rX3cVn5bT2yU7iO9pE4sD6fG8hJ1kL3zX5c',
-    iss: ISSUER,
+    iss: issuer,
     aud: 'api://default',
     cid: CLIENT,
     scp: ['receipts:read'],
@@ -187,6 +211,8 @@ describe('Okta', () => {
     it('accepts a client-credentials token: scp array as scopes, cid as the caller, isAppOnly from sub', async () => {
       const res = await get(apiFor(build, options(), routes), '/receipts', await signToken(key, clientCredentials()));
       expect(res.status).toBe(200);
+      expect(server.hits.get(METADATA_PATH)).toBeGreaterThan(0);
+      expect(server.hits.get(KEYS_PATH)).toBeGreaterThan(0);
       expect(res.body).toEqual({
         clientId: CLIENT,
         tenantId: null,
@@ -213,8 +239,25 @@ describe('Okta', () => {
     });
 
     it('answers 401 issuer_mismatch for a token of the org authorization server', async () => {
-      const token = await signToken(key, clientCredentials({ iss: 'https://example.okta.com' }));
+      const token = await signToken(key, clientCredentials({ iss: server.url }));
       expectRejected(await get(apiFor(build, options(), routes), '/receipts', token), 'issuer_mismatch');
+    });
+
+    it('reads groups as roles when extended by spreading its claims, keeping cid as the caller', async () => {
+      const preset = okta({ issuer, audience: 'api://default' });
+      const extended = { ...preset, claims: { ...preset.claims, roles: ['groups'] } };
+      const app = build([{ path: '/admin', chain: [authenticate(extended), requireRoles('Receipts Admins')] }], reasonErrorHandler);
+      const token = await signToken(key, clientCredentials({ sub: 'ada@example.com', groups: ['Everyone', 'Receipts Admins'] }));
+      const res = await get(app, '/admin', token);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ clientId: CLIENT, roles: ['Everyone', 'Receipts Admins'] });
+    });
+
+    it('reads cid only through the preset\'s claims: profile "okta" alone adds no claim location', async () => {
+      const handWritten: VerifierOptions = { profile: 'okta', issuer, audience: 'api://default' };
+      const res = await get(apiFor(build, handWritten, routes), '/receipts', await signToken(key, clientCredentials()));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ clientId: null, scopes: ['receipts:read'], isAppOnly: false });
     });
   });
 });
@@ -304,6 +347,23 @@ describe('Keycloak', () => {
       const res = await get(apiFor(build, options(), routes), '/receipts', await signToken(key, serviceAccount({ aud: 'account' })));
       expectRejected(res, 'audience_mismatch');
     });
+
+    it('keeps its client roles and its Bearer typ requirement when extended by spreading claims and requiredClaims', async () => {
+      const preset = keycloak({ url: server.url, realm: 'shop', audience: 'receipts-api', clientRoles: ['receipts-api'] });
+      const extended: VerifierOptions = {
+        ...preset,
+        claims: { ...preset.claims, roles: [...preset.claims.roles, 'groups'] },
+        requiredClaims: { ...preset.requiredClaims, acr: '1' },
+      };
+      const app = apiFor(build, extended, (guard) => [
+        { path: '/receipts', chain: [guard, requireRoles('receipts.write')] },
+        { path: '/groups', chain: [guard, requireRoles('/accountants')] },
+      ]);
+      const token = await signToken(key, serviceAccount({ groups: ['/accountants'] }));
+      expect((await get(app, '/receipts', token)).status).toBe(200);
+      expect((await get(app, '/groups', token)).status).toBe(200);
+      expectRejected(await get(app, '/receipts', await signToken(key, serviceAccount({ typ: 'ID', groups: ['/accountants'] }))), 'token_type_invalid');
+    });
   });
 });
 
@@ -312,15 +372,17 @@ describe('Amazon Cognito', () => {
   const POOL = 'eu-west-1_AbCdEf123';
   const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL}`;
   const CLIENT = '5p1q2r3s4t5u6v7w8x9y0zexample';
-  let server: IssuerServer;
+  let server: LayoutServer;
+  let router: HostRouter;
   beforeAll(async () => {
-    server = await startIssuerServer({ jwksPath: `/${POOL}/.well-known/jwks.json`, keys: [key.jwk] });
+    server = await startLayoutServer(() => ({ [`/${POOL}/.well-known/jwks.json`]: { keys: [key.jwk] } }));
+    router = routeHosts({ [`cognito-idp.${REGION}.amazonaws.com`]: server.url });
   });
   afterAll(() => server.close());
 
   const options = (): VerifierOptions => ({
     ...cognito({ region: REGION, userPoolId: POOL, clientIds: [CLIENT] }),
-    jwksUri: server.jwksUri,
+    keys: { fetch: router.fetch },
   });
   const routes = (guard: TestRoute['chain'][number]): TestRoute[] => [
     { path: '/receipts', chain: [guard] },
@@ -342,6 +404,7 @@ describe('Amazon Cognito', () => {
   describe.each(FRAMEWORKS)('$name', ({ build }) => {
     it('accepts a client-credentials token without aud, checking client_id instead', async () => {
       const res = await get(apiFor(build, options(), routes), '/receipts/write', await signToken(key, clientCredentials()));
+      expect(router.requested).toContain(`${ISSUER}/.well-known/jwks.json`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         clientId: CLIENT,
@@ -389,6 +452,12 @@ describe('Amazon Cognito', () => {
       expectRejected(await get(apiFor(build, options(), routes), '/receipts', await signToken(key, idToken)), 'token_type_invalid');
     });
 
+    it('answers 401 token_type_invalid for a token without aud whose token_use is id', async () => {
+      // Passes the client_id check that replaces aud: only token_use tells it is not an access token.
+      const token = await signToken(key, clientCredentials({ token_use: 'id', 'cognito:username': 'ada', email: 'ada@example.com' }));
+      expectRejected(await get(apiFor(build, options(), routes), '/receipts', token), 'token_type_invalid');
+    });
+
     it('answers 401 audience_mismatch for an access token that carries an aud', async () => {
       const token = await signToken(key, clientCredentials({ aud: CLIENT }));
       expectRejected(await get(apiFor(build, options(), routes), '/receipts', token), 'audience_mismatch');
@@ -397,14 +466,36 @@ describe('Amazon Cognito', () => {
 });
 
 describe('RFC 9068 issuers: node-oidc-provider and OpenIddict', () => {
-  const ISSUER = 'https://id.example.com/';
-  let server: IssuerServer;
+  /**
+   * One host, two issuers in their own layouts: OpenIddict at the root (issuer with its trailing slash,
+   * keys at `/.well-known/jwks`) and node-oidc-provider mounted under `/oidc` (keys at `<issuer>/jwks`). Each
+   * publishes OpenID discovery metadata under its issuer.
+   */
+  let server: LayoutServer;
+  let openIddictIssuer: string;
+  let oidcProviderIssuer: string;
   beforeAll(async () => {
-    server = await startIssuerServer({ jwksPath: '/jwks', keys: [key.jwk] });
+    server = await startLayoutServer((url) => ({
+      '/.well-known/openid-configuration': {
+        issuer: `${url}/`,
+        jwks_uri: `${url}/.well-known/jwks`,
+        token_endpoint: `${url}/connect/token`,
+        grant_types_supported: ['client_credentials'],
+      },
+      '/.well-known/jwks': { keys: [key.jwk] },
+      '/oidc/.well-known/openid-configuration': {
+        issuer: `${url}/oidc`,
+        jwks_uri: `${url}/oidc/jwks`,
+        token_endpoint: `${url}/oidc/token`,
+        grant_types_supported: ['client_credentials'],
+      },
+      '/oidc/jwks': { keys: [key.jwk] },
+    }));
+    openIddictIssuer = `${server.url}/`;
+    oidcProviderIssuer = `${server.url}/oidc`;
   });
   afterAll(() => server.close());
 
-  const options = (): VerifierOptions => rfc9068({ issuer: ISSUER, audience: 'receipts-api', jwksUri: server.jwksUri });
   const routes = (guard: TestRoute['chain'][number]): TestRoute[] => [
     { path: '/receipts', chain: [guard, requireScopes('receipts:read')] },
   ];
@@ -414,12 +505,12 @@ describe('RFC 9068 issuers: node-oidc-provider and OpenIddict', () => {
     sub: 'payments',
     scope: 'receipts:read',
     client_id: 'payments',
-    iss: ISSUER,
+    iss: oidcProviderIssuer,
     aud: 'receipts-api',
   });
   /** OpenIddict with access-token encryption disabled. */
   const openIddict = (): JWTPayload => ({
-    iss: ISSUER,
+    iss: openIddictIssuer,
     aud: 'receipts-api',
     scope: 'receipts:read',
     jti: '0f9e8d7c-6b5a-4f3e-9d2c-1b0a9f8e7d6c',
@@ -428,31 +519,43 @@ describe('RFC 9068 issuers: node-oidc-provider and OpenIddict', () => {
     client_id: 'payments',
     oi_tkn_id: 'b7c6d5e4-f3a2-4b1c-8d0e-9f8a7b6c5d4e',
   });
+  const issuers = {
+    'node-oidc-provider': { issuer: () => oidcProviderIssuer, keys: '/oidc/jwks', shape: oidcProvider },
+    OpenIddict: { issuer: () => openIddictIssuer, keys: '/.well-known/jwks', shape: openIddict },
+  };
+  const options = (name: keyof typeof issuers): VerifierOptions => rfc9068({ issuer: issuers[name].issuer(), audience: 'receipts-api' });
 
   describe.each(FRAMEWORKS)('$name', ({ build }) => {
-    it.each([
-      ['node-oidc-provider', oidcProvider],
-      ['OpenIddict', openIddict],
-    ])('accepts a %s at+jwt token and reads client_id and scope', async (_name, shape) => {
-      const res = await get(apiFor(build, options(), routes), '/receipts', await signToken(key, shape(), { header: { typ: 'at+jwt' } }));
-      expect(res.status).toBe(200);
-      expect(res.body).toEqual({
-        clientId: 'payments',
-        tenantId: null,
-        scopes: ['receipts:read'],
-        roles: [],
-        subject: 'payments',
-        isAppOnly: true,
-      });
+    it.each(['node-oidc-provider', 'OpenIddict'] as const)(
+      'accepts a %s at+jwt token, its keys found through its discovery metadata, and reads client_id and scope',
+      async (name) => {
+        const { keys, shape } = issuers[name];
+        const res = await get(apiFor(build, options(name), routes), '/receipts', await signToken(key, shape(), { header: { typ: 'at+jwt' } }));
+        expect(res.status).toBe(200);
+        expect(server.hits.get(keys)).toBeGreaterThan(0);
+        expect(res.body).toEqual({
+          clientId: 'payments',
+          tenantId: null,
+          scopes: ['receipts:read'],
+          roles: [],
+          subject: 'payments',
+          isAppOnly: true,
+        });
+      },
+    );
+
+    it('answers 401 issuer_mismatch for a token of the other issuer on the same host', async () => {
+      const token = await signToken(key, openIddict(), { header: { typ: 'at+jwt' } });
+      expectRejected(await get(apiFor(build, options('node-oidc-provider'), routes), '/receipts', token), 'issuer_mismatch');
     });
 
     it('accepts the media-type spelling application/at+jwt', async () => {
       const token = await signToken(key, oidcProvider(), { header: { typ: 'application/at+jwt' } });
-      expect((await get(apiFor(build, options(), routes), '/receipts', token)).status).toBe(200);
+      expect((await get(apiFor(build, options('node-oidc-provider'), routes), '/receipts', token)).status).toBe(200);
     });
 
     it('answers 401 token_type_invalid for a token typed JWT or untyped', async () => {
-      const app = apiFor(build, options(), routes);
+      const app = apiFor(build, options('node-oidc-provider'), routes);
       expectRejected(await get(app, '/receipts', await signToken(key, oidcProvider(), { header: { typ: 'JWT' } })), 'token_type_invalid');
       expectRejected(await get(app, '/receipts', await signToken(key, oidcProvider())), 'token_type_invalid');
     });

@@ -1,13 +1,26 @@
 /**
- * What each preset returns (plain verifier options, nothing hidden) and how it refuses bad input: a
- * `TypeError` naming the preset option, at configuration time.
+ * What each preset returns (plain verifier options, nothing hidden: every claim location and required claim
+ * spelled out) and how it refuses bad input: a `TypeError` naming the preset option, at configuration time.
  */
 import { describe, expect, it } from 'vitest';
-import { auth0, cognito, createVerifier, entraId, keycloak, okta, rfc9068, type VerifierOptions } from '../../src/index.js';
+import {
+  auth0,
+  cognito,
+  createVerifier,
+  entraId,
+  keycloak,
+  okta,
+  rfc9068,
+  type ClaimLocationLists,
+  type PresetOptions,
+  type VerifierOptions,
+} from '../../src/index.js';
 
 const TENANT = '8f1c2d3e-4a5b-4c6d-9e7f-0a1b2c3d4e5f';
 const API = '0d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a';
 const DAEMON = 'a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c2d';
+const MSA_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+const GENERIC_CLAIMS = { scopes: ['scope', 'scp'], roles: ['roles'], clientId: ['client_id', 'azp', 'appid'], tenantId: ['tid'] };
 
 describe('entraId', () => {
   it('builds both issuers of one tenant, both audience forms and the tenant key set', () => {
@@ -16,6 +29,8 @@ describe('entraId', () => {
       issuer: [`https://login.microsoftonline.com/${TENANT}/v2.0`, `https://sts.windows.net/${TENANT}/`],
       audience: [API, `api://${API}`],
       jwksUri: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
+      claims: { scopes: ['scp'], roles: ['roles'], clientId: ['azp', 'appid'], tenantId: ['tid'] },
+      requiredClaims: {},
       validateKeyIssuer: true,
     });
   });
@@ -24,6 +39,12 @@ describe('entraId', () => {
     const options = entraId({ tenantId, clientId: API });
     expect(options.issuer).toEqual(['https://login.microsoftonline.com/{tenantid}/v2.0', 'https://sts.windows.net/{tenantid}/']);
     expect(options.jwksUri).toBe('https://login.microsoftonline.com/common/discovery/v2.0/keys');
+  });
+
+  it('excludes the personal Microsoft accounts tenant under organizations, not under common', () => {
+    expect(entraId({ tenantId: 'organizations', clientId: API }).excludedTenants).toEqual([MSA_TENANT]);
+    expect(entraId({ tenantId: 'common', clientId: API })).not.toHaveProperty('excludedTenants');
+    expect(entraId({ tenantId: TENANT, clientId: API })).not.toHaveProperty('excludedTenants');
   });
 
   it('leaves out the v1.0 issuer when acceptV1 is false', () => {
@@ -98,6 +119,8 @@ describe('auth0', () => {
       issuer: 'https://example.eu.auth0.com/',
       audience: 'https://receipts.example.com',
       jwksUri: 'https://example.eu.auth0.com/.well-known/jwks.json',
+      claims: { ...GENERIC_CLAIMS, scopes: ['scope', 'permissions'] },
+      requiredClaims: {},
     });
   });
 
@@ -107,6 +130,8 @@ describe('auth0', () => {
 
   it('maps rolesClaim to the roles claim location', () => {
     expect(auth0({ domain: 'example.auth0.com', audience: 'x', rolesClaim: 'https://example.com/roles' }).claims).toEqual({
+      ...GENERIC_CLAIMS,
+      scopes: ['scope', 'permissions'],
       roles: ['https://example.com/roles'],
     });
   });
@@ -127,6 +152,8 @@ describe('okta', () => {
       profile: 'okta',
       issuer: 'https://example.okta.com/oauth2/default',
       audience: 'api://default',
+      claims: { ...GENERIC_CLAIMS, clientId: ['cid', 'client_id'] },
+      requiredClaims: {},
     });
   });
 
@@ -142,8 +169,12 @@ describe('keycloak', () => {
       issuer: 'https://sso.example.com/realms/shop',
       audience: 'receipts-api',
       jwksUri: 'https://sso.example.com/realms/shop/protocol/openid-connect/certs',
+      claims: {
+        ...GENERIC_CLAIMS,
+        roles: ['realm_access.roles', ['resource_access', 'receipts-api', 'roles'], ['resource_access', 'a.b', 'roles']],
+        clientId: ['client_id', 'azp'],
+      },
       requiredClaims: { typ: 'Bearer' },
-      claims: { roles: ['realm_access.roles', ['resource_access', 'receipts-api', 'roles'], ['resource_access', 'a.b', 'roles']] },
     });
   });
 
@@ -155,9 +186,13 @@ describe('keycloak', () => {
     ['url', { url: '', realm: 'shop', audience: 'x' }],
     ['realm', { url: 'https://sso.example.com', realm: '', audience: 'x' }],
     ['clientRoles', { url: 'https://sso.example.com', realm: 'shop', audience: 'x', clientRoles: [''] }],
+    ['clientRoles', { url: 'https://sso.example.com', realm: 'shop', audience: 'x', clientRoles: 'receipts-api' }],
+    ['clientRoles', { url: 'https://sso.example.com', realm: 'shop', audience: 'x', clientRoles: ['__proto__'] }],
+    ['clientRoles', { url: 'https://sso.example.com', realm: 'shop', audience: 'x', clientRoles: ['api', 'constructor'] }],
+    ['clientRoles', { url: 'https://sso.example.com', realm: 'shop', audience: 'x', clientRoles: ['prototype'] }],
   ])('throws a TypeError naming "%s" when it is invalid', (name, options) => {
-    expect(() => keycloak(options)).toThrow(TypeError);
-    expect(() => keycloak(options)).toThrow(`keycloak option "${name}"`);
+    expect(() => keycloak(options as never)).toThrow(TypeError);
+    expect(() => keycloak(options as never)).toThrow(`keycloak option "${name}"`);
   });
 });
 
@@ -169,6 +204,7 @@ describe('cognito', () => {
       audience: ['5p1example'],
       audienceClaim: 'client_id',
       jwksUri: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json',
+      claims: { ...GENERIC_CLAIMS, scopes: ['scope'], roles: ['cognito:groups'], clientId: ['client_id'] },
       requiredClaims: { token_use: 'access' },
     });
   });
@@ -177,9 +213,13 @@ describe('cognito', () => {
     ['region', { region: 'EU WEST', userPoolId: 'eu-west-1_AbC', clientIds: 'x' }],
     ['userPoolId', { region: 'eu-west-1', userPoolId: 'us-east-1_AbC', clientIds: 'x' }],
     ['userPoolId', { region: 'eu-west-1', userPoolId: 'eu-west-1_Ab/C', clientIds: 'x' }],
+    ['clientIds', { region: 'eu-west-1', userPoolId: 'eu-west-1_AbC' }],
+    ['clientIds', { region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', clientIds: [] }],
+    ['clientIds', { region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', clientIds: [''] }],
+    ['clientIds', { region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', clientIds: ['5p1example', 42] }],
   ])('throws a TypeError naming "%s" when it is invalid', (name, options) => {
-    expect(() => cognito(options)).toThrow(TypeError);
-    expect(() => cognito(options)).toThrow(`cognito option "${name}"`);
+    expect(() => cognito(options as never)).toThrow(TypeError);
+    expect(() => cognito(options as never)).toThrow(`cognito option "${name}"`);
   });
 });
 
@@ -190,6 +230,8 @@ describe('rfc9068', () => {
       audience: 'receipts',
       requiredTokenType: 'at+jwt',
       jwksUri: 'https://id.example.com/jwks',
+      claims: GENERIC_CLAIMS,
+      requiredClaims: {},
     });
   });
 });
@@ -205,5 +247,47 @@ describe('every preset output', () => {
     ['rfc9068', rfc9068({ issuer: 'https://id.example.com/', audience: 'receipts' })],
   ])('is accepted by createVerifier: %s', (_name, options) => {
     expect(createVerifier(options).realm).toBe('api');
+  });
+});
+
+describe('every preset spells out what it reads', () => {
+  const presets = (): [string, PresetOptions][] => [
+    ['entraId', entraId({ tenantId: TENANT, clientId: API })],
+    ['auth0', auth0({ domain: 'example.auth0.com', audience: 'https://receipts.example.com' })],
+    ['okta', okta({ issuer: 'https://example.okta.com/oauth2/default', audience: 'api://default' })],
+    ['keycloak', keycloak({ url: 'https://sso.example.com', realm: 'shop', audience: 'receipts-api', clientRoles: ['receipts-api'] })],
+    ['cognito', cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', clientIds: '5p1example' })],
+    ['rfc9068', rfc9068({ issuer: 'https://id.example.com/', audience: 'receipts' })],
+  ];
+
+  it.each<[string, Partial<ClaimLocationLists>]>([
+    ['entraId', { scopes: ['scp'], clientId: ['azp', 'appid'] }],
+    ['auth0', { scopes: ['scope', 'permissions'] }],
+    ['okta', { clientId: ['cid', 'client_id'] }],
+    ['keycloak', { roles: ['realm_access.roles', ['resource_access', 'receipts-api', 'roles']] }],
+    ['cognito', { roles: ['cognito:groups'], clientId: ['client_id'] }],
+    ['rfc9068', { clientId: ['client_id', 'azp', 'appid'] }],
+  ])('%s returns all four claim-location lists, its own among them, and its required claims', (name, own) => {
+    const [, options] = presets().find(([preset]) => preset === name)!;
+    expect(Object.keys(options.claims).sort()).toEqual(['clientId', 'roles', 'scopes', 'tenantId']);
+    expect(options.claims).toMatchObject(own);
+    expect(options.requiredClaims).toBeTypeOf('object');
+  });
+
+  it('returns fresh lists on every call, so changing one result leaves the next intact', () => {
+    for (const [name, first] of presets()) {
+      (first.claims.roles as unknown[]).push('tampered');
+      const [, second] = presets().find(([preset]) => preset === name)!;
+      expect(second.claims.roles).not.toContain('tampered');
+    }
+  });
+
+  it('keeps every preset location when extended by spreading its claims', () => {
+    const options = keycloak({ url: 'https://sso.example.com', realm: 'shop', audience: 'receipts-api', clientRoles: ['receipts-api'] });
+    const extended = { ...options, claims: { ...options.claims, roles: [...options.claims.roles, 'groups'] } };
+    expect(extended.claims.roles).toEqual(['realm_access.roles', ['resource_access', 'receipts-api', 'roles'], 'groups']);
+    expect(extended.claims.clientId).toEqual(['client_id', 'azp']);
+    expect(extended.requiredClaims).toEqual({ typ: 'Bearer' });
+    expect(() => createVerifier(extended)).not.toThrow();
   });
 });

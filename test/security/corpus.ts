@@ -5,7 +5,7 @@
  */
 import { createHmac, sign as cryptoSign } from 'node:crypto';
 import type { IssuerServer } from '../helpers/issuer-server.js';
-import { AUDIENCE, b64text, b64url, privateKeyOf, signRaw, type KeyRing, type TestKey } from './support.js';
+import { AUDIENCE, b64text, b64url, jwsSignature, privateKeyOf, signRaw, type KeyRing, type TestKey } from './support.js';
 
 /** One named token of the corpus. */
 export interface CorpusEntry {
@@ -123,6 +123,7 @@ export function catalogueCorpus(issuer: IssuerServer, ring: KeyRing, now: number
   add('SG-03 DER signature', `${esInput}.${cryptoSign('sha256', Buffer.from(esInput), { key: privateKeyOf(ring.es256), dsaEncoding: 'der' }).toString('base64url')}`);
   add('SG-03 63-byte signature', `${esInput}.${esSignature.subarray(0, 63).toString('base64url')}`);
   add('SG-03 65-byte signature', `${esInput}.${Buffer.concat([esSignature, Buffer.alloc(1)]).toString('base64url')}`);
+  add('SG-03 PS256 signature without its leading zero byte', strippedPss(ring.ps256, claims()));
   const sValue = BigInt(`0x${esSignature.subarray(32).toString('hex')}`);
   add('SG-04 s replaced by n - s', `${esInput}.${Buffer.concat([esSignature.subarray(0, 32), int32(ORDER_P256 - sValue)]).toString('base64url')}`);
   const dirty = (segment: string): string => {
@@ -192,4 +193,17 @@ export function catalogueCorpus(issuer: IssuerServer, ring: KeyRing, now: number
   add('RX-02 many dots', 'a.'.repeat(4000));
   add('RX-05 genuine payload nested 1000 levels', signRaw(JSON.stringify({ alg: 'ES256', kid: ring.es256.kid }), `{${base()},"x":${'['.repeat(1000)}${']'.repeat(1000)}}`, ring.es256));
   return entries;
+}
+
+/**
+ * A genuine PS256 token whose signature began with a zero byte, sent without it: the same integer, one byte
+ * short of the modulus length. RSASSA-PSS is randomised, so about one signature in 256 qualifies.
+ */
+function strippedPss(key: TestKey, payload: Record<string, unknown>): string {
+  const input = `${b64text(JSON.stringify({ alg: 'PS256', kid: key.kid }))}.${b64text(JSON.stringify(payload))}`;
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const signature = jwsSignature('PS256', privateKeyOf(key), input);
+    if (signature[0] === 0) return `${input}.${signature.subarray(1).toString('base64url')}`;
+  }
+  throw new Error('no PS256 signature with a leading zero byte in 10000 attempts');
 }

@@ -101,6 +101,14 @@ const STRICTER: readonly { readonly name: string; readonly applies: (token: stri
     },
   },
   {
+    name: 'RSA signature shorter than the modulus (a leading zero byte dropped)',
+    applies: (token) => {
+      const [header, , signature] = token.split('.');
+      const alg = looseJson(header)?.alg;
+      return typeof alg === 'string' && /^(RS|PS)/.test(alg) && (loose(signature)?.length ?? 0) < 256;
+    },
+  },
+  {
     name: 'token longer than maxTokenLength',
     applies: (token) => token.length > MAX_TOKEN_LENGTH,
   },
@@ -294,6 +302,7 @@ describe('bearer-guard and jose', () => {
       'default: RX-01 genuine token over 16384 characters',
       'default: SC-01 cnf.jkt',
       'default: SC-06 cnf.x5t#S256',
+      'default: SG-03 PS256 signature without its leading zero byte',
       'default: SG-05 "=" padding on the signature',
       'default: SG-05 space inside the signature',
       'default: SG-05 unused bits set in the signature',

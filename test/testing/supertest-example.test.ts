@@ -1,4 +1,5 @@
-// The README quotes this file (with the imports written as 'bearer-guard' and 'bearer-guard/testing').
+// The README quotes this file, with the imports written as 'bearer-guard' and 'bearer-guard/testing';
+// test/readme.test.ts keeps the two identical.
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';

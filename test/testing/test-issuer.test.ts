@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import * as oidc from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVerifier, isAuthError, type AuthInfo } from '../../src/index.js';
 import { createClientKey, createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
@@ -56,6 +57,32 @@ describe('a running test issuer', () => {
     expect([...document.scopes_supported].sort()).toEqual(['audit.export', 'receipts.read', 'receipts.write']);
     expect(issuer.discoveryRequests).toBe(2);
     expect(issuer.jwksRequests).toBe(0);
+  });
+
+  it('serves every member RFC 8414 requires, truthfully for a client-credentials-only server', async () => {
+    const document = (await (await fetch(`${issuer.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    // RFC 8414 §2: issuer and response_types_supported are REQUIRED; token_endpoint and jwks_uri are for this server.
+    expect(document.issuer).toBe(issuer.url);
+    expect(document.response_types_supported).toEqual([]);
+    expect(document.token_endpoint).toBe(issuer.tokenEndpoint);
+    expect(document.jwks_uri).toBe(issuer.jwksUri);
+    // authorization_endpoint is REQUIRED only with a grant that uses it; none is supported.
+    expect(document).not.toHaveProperty('authorization_endpoint');
+    expect(document.grant_types_supported).toEqual(['client_credentials']);
+    expect(document.token_endpoint_auth_signing_alg_values_supported).not.toContain('none');
+    // Not an OpenID Provider: no ID tokens, so none of the members describing them is advertised.
+    expect(document).not.toHaveProperty('subject_types_supported');
+    expect(document).not.toHaveProperty('id_token_signing_alg_values_supported');
+  });
+
+  it.each(['oidc', 'oauth2'] as const)('is discovered by openid-client with the %s algorithm', async (algorithm) => {
+    const config = await oidc.discovery(new URL(issuer.url), 'payment', undefined, oidc.ClientSecretBasic('p'), {
+      algorithm,
+      execute: [oidc.allowInsecureRequests],
+    });
+    expect(config.serverMetadata()).toMatchObject({ issuer: issuer.url, token_endpoint: issuer.tokenEndpoint });
+    const grant = await oidc.clientCredentialsGrant(config, { scope: 'receipts.read' });
+    expect(grant.scope).toBe('receipts.read');
   });
 
   it('publishes only the public part of its signing key', async () => {

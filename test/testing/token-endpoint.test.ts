@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVerifier } from '../../src/index.js';
 import { BASIC_CHALLENGE, JWT_BEARER_ASSERTION } from '../../src/testing/client-auth.js';
 import { createClientKey, createTestIssuer, type TestClientKey, type TestIssuer } from '../../src/testing/index.js';
@@ -61,6 +61,9 @@ beforeAll(async () => {
   });
 });
 afterAll(() => issuer.close());
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('client_secret_basic', () => {
   it('issues an RFC 9068 access token with every allowed scope when none is requested', async () => {
@@ -104,6 +107,27 @@ describe('client_secret_basic', () => {
       expectError(answer, 401, 'invalid_client');
       expect(answer.headers.get('www-authenticate')).toBe(BASIC_CHALLENGE);
     }
+  });
+
+  it.each([
+    ['the Basic scheme and no credentials', 'Basic'],
+    ['the Basic scheme and only spaces', 'Basic   '],
+    ['another scheme', 'Bearer abc'],
+    ['an unknown scheme', 'Digest username="payment"'],
+    ['nothing in it', ''],
+  ])('answers 401 invalid_client with a Basic challenge to an Authorization header with %s', async (_name, authorization) => {
+    const answer = await post({ grant_type: 'client_credentials' }, { authorization });
+    expectError(answer, 401, 'invalid_client');
+    expect(answer.headers.get('www-authenticate')).toBe(BASIC_CHALLENGE);
+  });
+
+  it('answers a bad Authorization header with the Basic challenge even when the body holds a secret', async () => {
+    const answer = await post(
+      { grant_type: 'client_credentials', client_id: 'payment', client_secret: 'pay secret:1' },
+      { authorization: 'Bearer abc' },
+    );
+    expectError(answer, 401, 'invalid_client');
+    expect(answer.headers.get('www-authenticate')).toBe(BASIC_CHALLENGE);
   });
 
   it('refuses a client registered for client_secret_post only', async () => {
@@ -175,6 +199,33 @@ describe('private_key_jwt', () => {
     const replay = await post(body);
     expectError(replay, 401, 'invalid_client');
     expect(replay.body.error_description).toBe('The client assertion was already used');
+  });
+
+  it('refuses a replay that arrives after exp but within the clock tolerance', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const body = {
+      grant_type: 'client_credentials',
+      client_assertion_type: JWT_BEARER_ASSERTION,
+      client_assertion: await assertion(adminKey.privateKey, { exp: Math.floor(Date.now() / 1000) + 1 }),
+    };
+    expect((await post(body)).status).toBe(200);
+    vi.setSystemTime(Date.now() + 3_000);
+    const replay = await post(body);
+    expectError(replay, 401, 'invalid_client');
+    expect(replay.body.error_description).toBe('The client assertion was already used');
+  });
+
+  it.each([
+    ['a number', 5],
+    ['an empty string', ''],
+  ])('refuses an assertion whose jti is %s as malformed', async (_name, jti) => {
+    const answer = await post({
+      grant_type: 'client_credentials',
+      client_assertion_type: JWT_BEARER_ASSERTION,
+      client_assertion: await assertion(adminKey.privateKey, { jti: jti as string }),
+    });
+    expectError(answer, 401, 'invalid_client');
+    expect(answer.body.error_description).toBe('The jti of the client assertion must be a non-empty string');
   });
 
   it.each([

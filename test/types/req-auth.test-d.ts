@@ -21,15 +21,20 @@ app.get('/receipts', requireScopes('receipts.read'), (req: Request, res: Respons
   if (auth === undefined) return;
   expectTypeOf(auth.clientId).toEqualTypeOf<string | undefined>();
   expectTypeOf(auth.tenantId).toEqualTypeOf<string | undefined>();
-  expectTypeOf(auth.scopes).toEqualTypeOf<readonly string[]>();
-  expectTypeOf(auth.roles).toEqualTypeOf<readonly string[]>();
-  expectTypeOf(auth.audience).toEqualTypeOf<readonly string[]>();
+  expectTypeOf(auth.scopes).toEqualTypeOf<string[]>();
+  expectTypeOf(auth.roles).toEqualTypeOf<string[]>();
+  expectTypeOf(auth.audience).toEqualTypeOf<string[]>();
   expectTypeOf(auth.expiresAt).toEqualTypeOf<Date>();
   expectTypeOf(auth.issuer).toEqualTypeOf<string>();
-  // @ts-expect-error AuthInfo is read-only
+  // The arrays are `string[]` (frozen at run time), so they pass where a `string[]` is expected.
+  const s: string[] = req.auth!.scopes;
+  const r: string[] = auth.roles;
+  const a: string[] = auth.audience;
+  void [s, r, a];
+  // @ts-expect-error AuthInfo's properties are read-only
   auth.scopes = [];
-  // @ts-expect-error scopes cannot be pushed to
-  auth.scopes.push('admin');
+  // @ts-expect-error AuthInfo's properties are read-only
+  auth.clientId = 'other';
   res.json({ caller: auth.clientId });
 });
 app.delete('/receipts/:id', requireRoles(['Receipts.Admin']), (req, res) => {
@@ -53,3 +58,11 @@ authenticate({ issuer: 'https://login.example.com/', audience: 'api://receipts' 
 authenticate({ audience: 'api://receipts' });
 // @ts-expect-error match is "all" or "any"
 requireScopes('a', { match: 'some' });
+// Guards take a realm for the 401 answered without an identity; unknown options do not compile.
+requireScopes('a', { match: 'any', realm: 'receipts' });
+requireRoles('Receipts Admin', { realm: 'receipts' });
+requireScopesOrRoles({ roles: ['Receipts Admin'] }, { realm: 'receipts' });
+// @ts-expect-error unknown guard option
+requireScopes('a', { mode: 'any' });
+// @ts-expect-error requireScopesOrRoles has no match option
+requireScopesOrRoles({ scopes: ['a'] }, { match: 'any' });

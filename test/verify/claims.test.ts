@@ -340,12 +340,31 @@ describe('client and tenant', () => {
     ['appid', { appid: 'payments-appid' }, 'payments-appid'],
     ['client_id before azp and appid', { appid: 'c', azp: 'b', client_id: 'a' }, 'a'],
     ['azp before appid', { appid: 'c', azp: 'b' }, 'b'],
-    ['the next claim when client_id is not a string', { client_id: 42, azp: 'b' }, 'b'],
     ['nothing when no client claim is present', { sub: 'payments' }, undefined],
+    ['nothing when client_id is present but not a string', { client_id: 42, azp: 'b' }, undefined],
+    ['nothing when client_id is present but empty', { client_id: '', azp: 'b', appid: 'c' }, undefined],
+    ['nothing when client_id is present but null', { client_id: null, azp: 'b' }, undefined],
+    ['nothing when azp is present but not a string', { azp: ['b'], appid: 'c' }, undefined],
   ])('takes the client id from %s', async (_name, claims, expected) => {
     const auth = await verifier().verify(await mint(claims));
     expect(auth.clientId).toBe(expected);
     expect(Object.hasOwn(auth, 'clientId')).toBe(expected !== undefined);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['client_id is not a string', { client_id: 42, azp: 'payments' }],
+    ['client_id is empty', { client_id: '', azp: 'payments', appid: 'payments' }],
+    ['azp is not a string', { azp: { id: 'payments' }, appid: 'payments' }],
+  ])('refuses a token whose %s, even when a later claim names an allowed client', async (_name, claims) => {
+    const strict = verifier({ allowedClientIds: ['payments'] });
+    await expect(rejectionReason(strict.verify(await mint(claims)))).resolves.toBe('client_not_allowed');
+    await expect(strict.verify(await mint({ client_id: 'payments' }))).resolves.toMatchObject({ clientId: 'payments' });
+  });
+
+  it('refuses a token whose first tenant location is not a string, even when a later one is allowed', async () => {
+    const strict = verifier({ allowedTenants: ['contoso'], claims: { tenantId: ['org_id', 'tid'] } });
+    await expect(rejectionReason(strict.verify(await mint({ org_id: 7, tid: 'contoso' })))).resolves.toBe('tenant_not_allowed');
+    await expect(strict.verify(await mint({ tid: 'contoso' }))).resolves.toMatchObject({ tenantId: 'contoso' });
   });
 
   it('takes the tenant from tid', async () => {

@@ -12,6 +12,7 @@ import {
   type VerifierOptions,
 } from '../../src/index.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
+import { createTestKey, signToken } from '../helpers/keys.js';
 
 const BASE = { issuer: 'https://login.example.com/', audience: 'api://receipts' } as const;
 
@@ -105,12 +106,17 @@ const INVALID: Case[] = [
   ['allowedClientIds with a space', { allowedClientIds: ['my app'] }, 'allowedClientIds'],
   ['allowedTenants empty', { allowedTenants: [] }, 'allowedTenants'],
   ['allowedTenants with a number', { allowedTenants: [1] }, 'allowedTenants'],
+  ['excludedTenants empty', { excludedTenants: [] }, 'excludedTenants'],
+  ['excludedTenants with a number', { excludedTenants: [9188040] }, 'excludedTenants'],
   ['requiredClaims a string', { requiredClaims: 'token_use=access' }, 'requiredClaims'],
   ['requiredClaims with an object value', { requiredClaims: { token_use: {} } }, 'requiredClaims'],
   ['requiredClaims with a null value', { requiredClaims: { token_use: null } }, 'requiredClaims'],
   ['claims a string', { claims: 'scp' }, 'claims'],
   ['claims with an unknown location', { claims: { permissions: ['permissions'] } }, 'claims.permissions'],
-  ['claims.scopes a string', { claims: { scopes: 'scp' } }, 'claims.scopes'],
+  ['claims.scopes an empty string', { claims: { scopes: '' } }, 'claims.scopes'],
+  ['claims.roles a number', { claims: { roles: 7 } }, 'claims.roles'],
+  ['claims.roles an array holding a number', { claims: { roles: ['groups', 7] } }, 'claims.roles'],
+  ['claims.roles a single string through __proto__', { claims: { roles: '__proto__.roles' } }, 'claims.roles'],
   ['claims.roles with an empty path', { claims: { roles: [''] } }, 'claims.roles'],
   ['claims.clientId with an empty segment list', { claims: { clientId: [[]] } }, 'claims.clientId'],
   ['keys a string', { keys: 'fast' }, 'keys'],
@@ -230,6 +236,7 @@ describe('valid options', () => {
         audienceClaim: 'aud',
         allowedClientIds: ['payments'],
         allowedTenants: ['contoso'],
+        excludedTenants: ['9188040d-6c67-4c5b-b112-36a304b66dad'],
         requiredClaims: { token_use: 'access', ver: 2, internal: true },
         claims: { scopes: ['scp', ['ext', 'scopes']], roles: ['realm_access.roles'], clientId: ['cid'], tenantId: ['tid'] },
         profile: 'okta',
@@ -240,6 +247,7 @@ describe('valid options', () => {
       },
     ],
     ['the token cache turned off', { cache: false }],
+    ['claim locations given as single strings', { claims: { scopes: 'scp', roles: 'realm_access.roles', clientId: 'cid', tenantId: 'org_id' } }],
   ])('accepts %s', (_name, patch) => {
     expect(() => createVerifier(withOptions(patch))).not.toThrow();
   });
@@ -258,4 +266,39 @@ describe('valid options', () => {
     expect(server.jwksHits() + server.discoveryHits()).toBe(0);
   });
 
+});
+
+describe('claims given as one claim path string', () => {
+  let server: IssuerServer;
+  beforeAll(async () => {
+    server = await startIssuerServer();
+  });
+  afterAll(async () => server.close());
+
+  it('reads each single string as one location: a claim name, a dot-path or a namespaced name', async () => {
+    const key = await createTestKey('ES256');
+    server.keys = [key.jwk];
+    const verifier = createVerifier({
+      issuer: server.url,
+      audience: 'api://receipts',
+      jwksUri: server.jwksUri,
+      claims: { scopes: 'https://example.com/permissions', roles: 'groups', clientId: 'app.id', tenantId: 'org_id' },
+    });
+    const token = await signToken(key, {
+      iss: server.url,
+      aud: 'api://receipts',
+      'https://example.com/permissions': 'receipts:read receipts:write',
+      groups: ['accountants'],
+      app: { id: 'payments' },
+      org_id: 'org_42',
+      scope: 'ignored',
+      roles: ['Ignored'],
+      client_id: 'ignored',
+    });
+    const auth = await verifier.verify(token);
+    expect(auth.scopes).toEqual(['receipts:read', 'receipts:write']);
+    expect(auth.roles).toEqual(['accountants']);
+    expect(auth.clientId).toBe('payments');
+    expect(auth.tenantId).toBe('org_42');
+  });
 });

@@ -2,7 +2,7 @@
  * The verified-token cache: admission on second sight, expiry and nbf re-checked on every hit, entries
  * dropped with their signing key, per-verifier isolation, the entry bound, maxTtlMs, failures never cached.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createVerifier, isAuthError, onVerifyEvent, type VerifyEvent } from '../../src/index.js';
 import type { KeyEntry } from '../../src/keys/jwk-set.js';
@@ -197,6 +197,7 @@ describe('TokenCache', () => {
     key: undefined as never,
     algorithms: new Set(['ES256']),
     issuer: undefined,
+    signatureBytes: undefined,
     fingerprint: 'k',
     validUntil,
     freshUntil: validUntil,
@@ -208,46 +209,123 @@ describe('TokenCache', () => {
     source: { select: () => ({ miss: 'not_found' as const }), touch: () => undefined, ready: async () => undefined },
   });
 
+  /** Offers `token` twice (admission on second sight). */
+  const admit = (cache: TokenCache, token: string, stored: ReturnType<typeof value>, now: number, tolerance = 0): void => {
+    cache.set(token, stored, now, tolerance);
+    cache.set(token, stored, now, tolerance);
+  };
+  /** A token-like string with an evenly spread signature, as genuine tokens have. */
+  const tokenLike = (): string => `h.p.${randomBytes(64).toString('base64url')}`;
+  const isHit = (found: unknown): boolean => found !== undefined;
+
   it('holds at most maxEntries entries however many tokens it sees', () => {
     const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
     const now = Date.now();
-    for (let i = 0; i < 1000; i++) {
-      const key = TokenCache.keyOf(`token-${i}`);
-      cache.set(key, value(now / 1000 + 3600), now, 0);
-      cache.set(key, value(now / 1000 + 3600), now, 0);
-    }
+    for (let i = 0; i < 1000; i++) admit(cache, tokenLike(), value(now / 1000 + 3600), now);
     expect(cache.size).toBe(5);
+  });
+
+  it('caches a token verified twice in a row, not one verified once', () => {
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const now = 1_800_000_000_000;
+    const token = tokenLike();
+    cache.set(token, value(now / 1000 + 3600), now, 0);
+    expect(cache.lookup(token, now)).toBeUndefined();
+    cache.set(token, value(now / 1000 + 3600), now, 0);
+    expect(isHit(cache.lookup(token, now))).toBe(true);
+  });
+
+  it('keys its LRU entries by the SHA-256 of the token', () => {
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const now = 1_800_000_000_000;
+    const token = tokenLike();
+    admit(cache, token, value(now / 1000 + 3600), now);
+    expect(cache.lookup(token, now)?.id).toBe(TokenCache.keyOf(token));
   });
 
   it('never keeps an entry past exp plus the tolerance', () => {
     const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
     const now = 1_800_000_000_000;
-    const key = TokenCache.keyOf('t');
-    cache.set(key, value(now / 1000 + 10), now, 5);
-    cache.set(key, value(now / 1000 + 10), now, 5);
-    expect(cache.get(key, now + 14_999)).toBeDefined();
-    expect(cache.get(key, now + 15_000)).toBeUndefined();
+    const token = tokenLike();
+    admit(cache, token, value(now / 1000 + 10), now, 5);
+    expect(isHit(cache.lookup(token, now + 14_999))).toBe(true);
+    expect(cache.lookup(token, now + 15_000)).toBeUndefined();
+    expect(cache.size).toBe(0);
   });
 
   it('refuses to store an already expired verification', () => {
     const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
     const now = 1_800_000_000_000;
-    const key = TokenCache.keyOf('t');
-    cache.set(key, value(now / 1000 - 1), now, 0);
-    cache.set(key, value(now / 1000 - 1), now, 0);
+    admit(cache, tokenLike(), value(now / 1000 - 1), now);
     expect(cache.size).toBe(0);
   });
 
   it('stops serving an entry once its key is no longer trusted', () => {
     const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
     const now = 1_800_000_000_000;
-    const key = TokenCache.keyOf('t');
     const stored = value(now / 1000 + 3600, now + 1000);
-    cache.set(key, stored, now, 0);
-    cache.set(key, stored, now, 0);
-    expect(cache.get(key, now + 999)).toBeDefined();
+    const token = tokenLike();
+    admit(cache, token, stored, now);
+    expect(isHit(cache.lookup(token, now + 999))).toBe(true);
     stored.key.validUntil = 0;
-    expect(cache.get(key, now + 999)).toBeUndefined();
+    expect(cache.lookup(token, now + 999)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('never answers an entry the LRU evicted', () => {
+    const cache = new TokenCache({ maxEntries: 1, maxTtlMs: 600_000 });
+    const now = 1_800_000_000_000;
+    const [first, second] = [tokenLike(), tokenLike()];
+    admit(cache, first, value(now / 1000 + 3600), now);
+    expect(isHit(cache.lookup(first, now))).toBe(true);
+    admit(cache, second, value(now / 1000 + 3600), now);
+    expect(cache.lookup(first, now)).toBeUndefined();
+    expect(isHit(cache.lookup(second, now))).toBe(true);
+  });
+
+  it('never answers an entry that was dropped', () => {
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const now = 1_800_000_000_000;
+    const token = tokenLike();
+    admit(cache, token, value(now / 1000 + 3600), now);
+    cache.drop(cache.lookup(token, now)!);
+    expect(cache.lookup(token, now)).toBeUndefined();
+  });
+
+  it('keeps the tokens it answers recent in the LRU', () => {
+    const cache = new TokenCache({ maxEntries: 2, maxTtlMs: 600_000 });
+    const now = 1_800_000_000_000;
+    const [hot, other, newcomer] = [tokenLike(), tokenLike(), tokenLike()];
+    admit(cache, hot, value(now / 1000 + 3600), now);
+    admit(cache, other, value(now / 1000 + 3600), now);
+    expect(isHit(cache.lookup(hot, now))).toBe(true); // 'other' is now the least recently used
+    admit(cache, newcomer, value(now / 1000 + 3600), now);
+    expect(isHit(cache.lookup(hot, now))).toBe(true);
+    expect(cache.lookup(other, now)).toBeUndefined();
+  });
+
+  it('finds every entry it holds, up to its bound', () => {
+    const cache = new TokenCache({ maxEntries: 2000, maxTtlMs: 600_000 });
+    const now = 1_800_000_000_000;
+    const tokens = Array.from({ length: 2000 }, tokenLike);
+    for (const token of tokens) admit(cache, token, value(now / 1000 + 3600), now);
+    const found = tokens.filter((token) => isHit(cache.lookup(token, now))).length;
+    // A set of the index holds four tokens; the odd fifth one displaces the one expiring first.
+    expect(found).toBeGreaterThan(1970);
+    expect(cache.size).toBe(found);
+  });
+
+  it('answers tokens that share a set of its index each with its own entry, and lets go of a displaced one', () => {
+    const cache = new TokenCache({ maxEntries: 100, maxTtlMs: 600_000 });
+    const now = 1_800_000_000_000;
+    // Same last characters, so the same set of the index; different tokens, expiring one second apart.
+    const tokens = Array.from({ length: 5 }, () => `${randomBytes(16).toString('base64url')}.p.same-end`);
+    tokens.forEach((token, i) => admit(cache, token, value(now / 1000 + 3600 + i), now));
+    // The fifth took the place of the first, which expires first, and the LRU no longer holds it either.
+    expect(cache.lookup(tokens[0]!, now)).toBeUndefined();
+    for (const token of tokens.slice(1)) expect(cache.lookup(token, now)?.token).toBe(token);
+    expect(cache.size).toBe(4);
+    expect(cache.lookup(`${randomBytes(16).toString('base64url')}.p.same-end`, now)).toBeUndefined();
   });
 
   it('keys entries by the SHA-256 of the whole token string', () => {
