@@ -1,6 +1,7 @@
 /**
- * The middlewares compared: bare Express (no auth), bearer-guard with and without its verified-token
- * cache, express-oauth2-jwt-bearer, express-jwt + jwks-rsa, and a hand-written jose.jwtVerify middleware.
+ * The middlewares compared: bare Express (no auth), two floors (setting `req.auth` only; one `crypto.verify`
+ * only), bearer-guard with and without its verified-token cache, express-oauth2-jwt-bearer,
+ * express-jwt + jwks-rsa, and a hand-written jose.jwtVerify middleware.
  * Each is configured the way its documentation recommends for an RS/ES/EdDSA JWKS issuer.
  */
 import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
@@ -14,6 +15,7 @@ import { authenticate } from '../src/index.js';
 /** The contenders, in report order. */
 export const CONTENDERS = [
   'bare',
+  'req.auth only',
   'crypto.verify only',
   'bearer-guard',
   'bearer-guard (no cache)',
@@ -33,6 +35,18 @@ export interface IssuerConfig {
   readonly algorithms: string[];
   /** The public JWK of the workload's algorithm (for the crypto.verify-only floor). */
   readonly jwk?: Record<string, unknown>;
+}
+
+/**
+ * The floor of the `req.auth` contract, not an authorizer: reads the `Authorization` header and sets
+ * `req.auth`, nothing else. Express gives every request object a shape of its own, so adding a property to
+ * one is a slow store every middleware that decorates `req` pays.
+ */
+function decorateOnly(): RequestHandler {
+  return (req, _res, next) => {
+    (req as unknown as { auth: unknown }).auth = req.headers.authorization;
+    next();
+  };
 }
 
 /**
@@ -64,6 +78,8 @@ export function createContender(contender: Contender, config: IssuerConfig): Req
   switch (contender) {
     case 'bare':
       return [];
+    case 'req.auth only':
+      return [decorateOnly()];
     case 'crypto.verify only':
       return [signatureOnly(config)];
     case 'bearer-guard':

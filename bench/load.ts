@@ -33,7 +33,8 @@ export function pinLoadGenerator(): boolean {
 
 type ServerMessage = { type: 'listening'; port: number } | { type: 'cpu'; micros: number; rss: number };
 
-function ask(child: ChildProcess, type: 'cpu'): Promise<number> {
+/** The server's CPU time so far (µs, all threads). */
+export function ask(child: ChildProcess, type: 'cpu'): Promise<number> {
   return new Promise((resolve) => {
     const onMessage = (message: ServerMessage): void => {
       if (message.type === type) {
@@ -46,7 +47,14 @@ function ask(child: ChildProcess, type: 'cpu'): Promise<number> {
   });
 }
 
-async function startServer(contender: Contender, config: IssuerConfig): Promise<{ child: ChildProcess; port: number }> {
+/** A running contender server. */
+export interface BenchServer {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+/** Starts the server of `contender` (on core 0 when `taskset` exists). */
+export async function startServer(contender: Contender, config: IssuerConfig): Promise<BenchServer> {
   const nodeArgs = ['--import', 'tsx', new URL('./server.ts', import.meta.url).pathname];
   const child = canPin
     ? spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs], {
@@ -67,11 +75,18 @@ async function startServer(contender: Contender, config: IssuerConfig): Promise<
 }
 
 /** Where a run is in its token pool: shared by the warm-up and the measured run, so no token repeats early. */
-interface Cursor {
+export interface Cursor {
   next: number;
 }
 
-function fire(port: number, tokens: readonly string[], cursor: Cursor, connections: number, durationSec: number): Promise<autocannon.Result> {
+/** Drives `GET /receipts/42` on `port` for `durationSec`, each request carrying the next token of the pool. */
+export function fire(
+  port: number,
+  tokens: readonly string[],
+  cursor: Cursor,
+  connections: number,
+  durationSec: number,
+): Promise<autocannon.Result> {
   const options: autocannon.Options = {
     url: `http://127.0.0.1:${port}`,
     connections,
@@ -106,16 +121,28 @@ export async function runLoad(
     const before = await ask(child, 'cpu');
     const result = await fire(port, tokens, cursor, settings.connections, settings.durationSec);
     const after = await ask(child, 'cpu');
-    const responses = result['2xx'] + result.non2xx;
-    return {
-      requestsPerSecond: responses / settings.durationSec,
-      p99Ms: result.latency.p99,
-      responses,
-      failures: result.non2xx + result.errors + result.timeouts,
-      cpuMicrosPerRequest: (after - before) / Math.max(1, responses),
-    };
+    return toRunResult(result, after - before, settings.durationSec);
   } finally {
-    child.send({ type: 'exit' });
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stopServer({ child, port });
   }
+}
+
+/** The figures of one measured run, from autocannon's result and the server CPU time it took. */
+export function toRunResult(result: autocannon.Result, cpuMicros: number, durationSec: number): RunResult {
+  const responses = result['2xx'] + result.non2xx;
+  // autocannon's own start and finish: a busy load generator can end a run later than asked.
+  const measuredSec = (result.finish.getTime() - result.start.getTime()) / 1000;
+  return {
+    requestsPerSecond: responses / (measuredSec > 0 ? measuredSec : durationSec),
+    p99Ms: result.latency.p99,
+    responses,
+    failures: result.non2xx + result.errors + result.timeouts,
+    cpuMicrosPerRequest: cpuMicros / Math.max(1, responses),
+  };
+}
+
+/** Stops a server and waits for it to exit. */
+export async function stopServer(server: BenchServer): Promise<void> {
+  server.child.send({ type: 'exit' });
+  await new Promise((resolve) => server.child.once('exit', resolve));
 }

@@ -1,7 +1,7 @@
 /**
  * Heap after many distinct valid tokens: the verified-token cache and key stores are bounded by entries,
  * so the heap plateaus. Each token is verified twice, so that the cache admits it (it caches a token the
- * second time it sees it) and fills to its bound. Run with `--expose-gc` (bench/run.ts does). Prints one
+ * second time it sees it, soon after the first) and fills to its bound. Run with `--expose-gc` (bench/run.ts does). Prints one
  * JSON line.
  * Environment: BENCH_MEMORY_TOKENS (default 1000000).
  */

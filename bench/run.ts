@@ -5,28 +5,32 @@
  *   connections, contenders interleaved over several rounds; workloads: one reused token, and distinct
  *   tokens from a pool larger than bearer-guard's cache (RS256, ES256, EdDSA). Medians are reported with
  *   ratios to bare Express and to express-oauth2-jwt-bearer, and the server CPU added per request.
+ * - Head to head: each contender and bare Express served at once on core 0 and loaded together, the
+ *   steadier measure of what a middleware costs (bench/duel.ts); bare against bare is the control.
  * - JWKS fetch counts under a cold herd and unknown-kid floods.
  * - Heap after many distinct valid tokens.
  * - Per-token verification cost per algorithm.
  *
- * Writes bench/RESULTS.md. Environment: BENCH_ROUNDS (7), BENCH_DURATION (6 s), BENCH_WARMUP (2 s),
- * BENCH_CONNECTIONS (50), BENCH_POOL (12000), BENCH_MEMORY_TOKENS (1000000), BENCH_QUICK=1 (1 round of 3 s,
- * small pools: a smoke run, not for publishing).
+ * Writes bench/RESULTS.md. Environment: BENCH_ROUNDS (5), BENCH_DUEL_ROUNDS (3), BENCH_DURATION (5 s),
+ * BENCH_WARMUP (2 s), BENCH_CONNECTIONS (50), BENCH_POOL (12000), BENCH_MEMORY_TOKENS (1000000),
+ * BENCH_QUICK=1 (1 round of 3 s, small pools: a smoke run, not for publishing).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { CONTENDERS, supports } from './contenders.js';
+import { CONTENDERS, supports, type IssuerConfig } from './contenders.js';
 import { measureHerd, type HerdResult } from './herd.js';
 import { startJwksServer } from './jwks-server.js';
+import { runDuel, type DuelResult } from './duel.js';
 import { pinLoadGenerator, runLoad, type RunResult } from './load.js';
 import { renderReport, type Workload } from './report.js';
 import { createBenchKeys, signPool, type BenchAlgorithm } from './tokens.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const settings = {
-  rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 7)),
-  durationSec: Number(process.env.BENCH_DURATION ?? (quick ? 3 : 6)),
+  rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5)),
+  duelRounds: Number(process.env.BENCH_DUEL_ROUNDS ?? (quick ? 1 : 3)),
+  durationSec: Number(process.env.BENCH_DURATION ?? (quick ? 3 : 5)),
   warmupSec: Number(process.env.BENCH_WARMUP ?? (quick ? 1 : 2)),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
   pool: Number(process.env.BENCH_POOL ?? (quick ? 2000 : 12_000)),
@@ -53,6 +57,14 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
   workloads.push({ id: `distinct-${alg}`, title: `Distinct tokens (${alg})`, alg, tokens: signPool(keys.keys[alg], settings.pool, claims) });
 }
 
+const configFor = (workload: Workload): IssuerConfig => ({
+  issuer: jwks.issuer,
+  audience,
+  jwksUri: jwks.jwksUri,
+  algorithms: [workload.alg],
+  jwk: keys.keys[workload.alg].jwk,
+});
+
 const results = new Map<string, RunResult[]>();
 for (let round = 1; round <= settings.rounds; round++) {
   for (const workload of workloads) {
@@ -62,14 +74,7 @@ for (let round = 1; round <= settings.rounds; round++) {
     const shift = (round - 1) % order.length;
     const rotated = [...order.slice(shift), ...order.slice(0, shift)];
     for (const contender of round % 2 === 0 ? rotated.reverse() : rotated) {
-      const config = {
-        issuer: jwks.issuer,
-        audience,
-        jwksUri: jwks.jwksUri,
-        algorithms: [workload.alg],
-        jwk: keys.keys[workload.alg].jwk,
-      };
-      const result = await runLoad(contender, config, workload.tokens, settings);
+      const result = await runLoad(contender, configFor(workload), workload.tokens, settings);
       const id = `${workload.id}|${contender}`;
       results.set(id, [...(results.get(id) ?? []), result]);
       log(
@@ -79,11 +84,29 @@ for (let round = 1; round <= settings.rounds; round++) {
     }
   }
 }
+
+const duels = new Map<string, DuelResult[]>();
+for (let round = 1; round <= settings.duelRounds; round++) {
+  for (const workload of workloads) {
+    // 'bare' here is the control: bare against bare shows how far apart two identical servers land.
+    const order = CONTENDERS.filter((c) => supports(c, workload.alg));
+    for (const contender of round % 2 === 0 ? [...order].reverse() : order) {
+      const config = configFor(workload);
+      const duel = await runDuel(contender, config, workload.tokens, settings);
+      const id = `${workload.id}|${contender}`;
+      duels.set(id, [...(duels.get(id) ?? []), duel]);
+      log(
+        `duel ${round} ${workload.id.padEnd(14)} ${contender.padEnd(26)} ${(duel.contender.requestsPerSecond / duel.bare.requestsPerSecond).toFixed(3)}× bare` +
+          `  cpu ${duel.contender.cpuMicrosPerRequest.toFixed(1)} vs ${duel.bare.cpuMicrosPerRequest.toFixed(1)} µs/req`,
+      );
+    }
+  }
+}
 await jwks.close();
 
 log('JWKS herd and flood…');
 const herd: HerdResult[] = [];
-for (const contender of CONTENDERS.filter((c) => c !== 'bare' && c !== 'crypto.verify only')) {
+for (const contender of CONTENDERS.filter((c) => c !== 'bare' && c !== 'crypto.verify only' && c !== 'req.auth only')) {
   herd.push(await measureHerd(contender));
 }
 
@@ -107,6 +130,7 @@ const report = renderReport({
   machine: `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, Node ${process.version}`,
   workloads,
   results,
+  duels,
   herd,
   memory: memory as Parameters<typeof renderReport>[0]['memory'],
   micro: micro as Parameters<typeof renderReport>[0]['micro'],
