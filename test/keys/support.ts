@@ -2,7 +2,7 @@
  * Small fixtures shared by the key-management suites: a listening app, an error spy that exposes the
  * stable `reason` of each answer, a recorder of key events, and a server of fixed routes with delays.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import request from 'supertest';
 import {
@@ -16,6 +16,7 @@ import {
 import type { JWK } from 'jose';
 import type { AppFactory } from '../helpers/frameworks.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
+import { listenOnLoopback } from '../../src/testing/loopback-server.js';
 
 /** Header in which {@link reasonSpy} reports the `reason` of a bearer-guard error. */
 export const REASON_HEADER = 'x-test-reason';
@@ -137,27 +138,14 @@ export const hang: Route = () => undefined;
 /** Starts a {@link RouteServer} for an issuer layout that the shared issuer server does not model. */
 export async function startRouteServer(routes: Record<string, Route>): Promise<RouteServer> {
   const hits = new Map<string, number>();
-  const sockets = new Set<Socket>();
   let base = '';
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback('127.0.0.1', 0, (req, res) => {
     const path = req.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const route = routes[path];
     if (route === undefined) res.writeHead(404).end();
     else route(res, base);
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    base,
-    hits,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  base = server.origin;
+  return { base, hits, close: () => server.close() };
 }

@@ -9,9 +9,9 @@
  *   HTTPS URLs from a domain (Auth0, Cognito, Entra ID) keep those URLs; only the connection goes to
  *   loopback. Any other URL is refused, so nothing leaves the machine.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FetchLike } from '../../src/index.js';
+import { listenOnLoopback } from '../../src/testing/loopback-server.js';
 
 /** A running layout server. */
 export interface LayoutServer {
@@ -27,10 +27,9 @@ export interface LayoutServer {
  * `documents` is called once, after the port is known, so documents can name their own URLs.
  */
 export async function startLayoutServer(documents: (url: string) => Record<string, unknown>): Promise<LayoutServer> {
-  const sockets = new Set<Socket>();
   const hits = new Map<string, number>();
   let routes: Record<string, unknown> = {};
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = await listenOnLoopback('127.0.0.1', 0, (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
     if (req.method !== 'GET' || !Object.hasOwn(routes, path)) {
@@ -41,21 +40,8 @@ export async function startLayoutServer(documents: (url: string) => Record<strin
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  routes = documents(url);
-  return {
-    url,
-    hits,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  routes = documents(server.origin);
+  return { url: server.origin, hits, close: () => server.close() };
 }
 
 /** A `fetch` that routes some `https://` hosts to loopback servers, and the URLs it was asked for. */

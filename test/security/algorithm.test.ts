@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssuerServer } from '../helpers/issuer-server.js';
 import {
   b64url,
-  createKeyRing,
   goodClaims,
   publishedKeys,
   signJson,
   signToken,
   startSecurityIssuer,
+  useSecurityIssuer,
   verdict,
   verifierOf,
   type KeyRing,
@@ -22,12 +22,7 @@ import {
 
 let ring: KeyRing;
 let issuer: IssuerServer;
-
-beforeAll(async () => {
-  ring = await createKeyRing();
-  issuer = await startSecurityIssuer(publishedKeys(ring));
-});
-afterAll(async () => issuer.close());
+useSecurityIssuer((suite) => ({ ring, issuer } = suite));
 
 /** Runs `check` against a verifier of a fresh issuer and returns how many fetches it caused. */
 async function coldFetches(check: (cold: IssuerServer) => Promise<void>): Promise<number> {

@@ -5,18 +5,16 @@
  * rule under test can reject. The clock is frozen with a fake `Date`.
  */
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authenticate, requireRoles, requireScopes, rfc9068 } from '../../src/index.js';
 import { FRAMEWORKS } from '../helpers/frameworks.js';
 import type { IssuerServer } from '../helpers/issuer-server.js';
 import {
   AUDIENCE,
   b64url,
-  createKeyRing,
-  publishedKeys,
   signRaw,
   signToken,
-  startSecurityIssuer,
+  useSecurityIssuer,
   verdict,
   verifierOf,
   type KeyRing,
@@ -27,12 +25,7 @@ const NOW = 1_900_000_000;
 
 let ring: KeyRing;
 let issuer: IssuerServer;
-
-beforeAll(async () => {
-  ring = await createKeyRing();
-  issuer = await startSecurityIssuer(publishedKeys(ring));
-});
-afterAll(async () => issuer.close());
+useSecurityIssuer((suite) => ({ ring, issuer } = suite));
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW * 1000);

@@ -3,19 +3,19 @@
  * literal (never pattern) matching of long issuers, floods of garbage and of unknown kids, and very large
  * key sets. Oracles are outcomes and counts (fetches, parses), never durations.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createVerifier, isAuthError, type AuthInfo } from '../../src/index.js';
 import type { IssuerServer } from '../helpers/issuer-server.js';
 import {
   AUDIENCE,
   b64text,
   b64url,
-  createKeyRing,
   goodClaims,
   publishedKeys,
   signRaw,
   signToken,
   startSecurityIssuer,
+  useSecurityIssuer,
   verdict,
   verifierOf,
   type KeyRing,
@@ -23,12 +23,7 @@ import {
 
 let ring: KeyRing;
 let issuer: IssuerServer;
-
-beforeAll(async () => {
-  ring = await createKeyRing();
-  issuer = await startSecurityIssuer(publishedKeys(ring));
-});
-afterAll(async () => issuer.close());
+useSecurityIssuer((suite) => ({ ring, issuer } = suite));
 afterEach(() => {
   vi.restoreAllMocks();
 });

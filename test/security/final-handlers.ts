@@ -40,26 +40,18 @@ export const ok = (_req: IncomingMessage, res: ServerResponse): void => {
   res.end('{"ok":true}');
 };
 
+/** An Express app (4 or 5) in `env` serving `routes`, its errors left to Express's final handler. */
+function expressServer(create: typeof express5, env: Env, routes: Route[]): Server {
+  const app = create();
+  app.set('env', env);
+  for (const route of routes) app.get(route.path, ...(route.chain as never[]), ok as never);
+  return createServer(app);
+}
+
 /** Apps whose errors reach the framework's own final handler, in the given environment. */
 export const DEFAULT_HANDLER_FRAMEWORKS: readonly { name: string; build: (env: Env, routes: Route[]) => Server }[] = [
-  {
-    name: 'Express 5',
-    build: (env, routes) => {
-      const app = express5();
-      app.set('env', env);
-      for (const route of routes) app.get(route.path, ...(route.chain as never[]), ok as never);
-      return createServer(app);
-    },
-  },
-  {
-    name: 'Express 4',
-    build: (env, routes) => {
-      const app = express4();
-      app.set('env', env);
-      for (const route of routes) app.get(route.path, ...(route.chain as never[]), ok as never);
-      return createServer(app);
-    },
-  },
+  { name: 'Express 5', build: (env, routes) => expressServer(express5, env, routes) },
+  { name: 'Express 4', build: (env, routes) => expressServer(express4 as unknown as typeof express5, env, routes) },
   {
     name: 'Connect + node:http',
     build: (env, routes) => {

@@ -12,7 +12,6 @@ import {
   AUDIENCE,
   b64text,
   b64url,
-  createKeyRing,
   goodClaims,
   listen,
   privateKeyOf,
@@ -21,6 +20,7 @@ import {
   signRaw,
   signToken,
   startSecurityIssuer,
+  useSecurityIssuer,
   verdict,
   verifierOf,
   type KeyRing,
@@ -29,12 +29,7 @@ import { selfSignedCertificate, x5cMembers } from './x509.js';
 
 let ring: KeyRing;
 let issuer: IssuerServer;
-
-beforeAll(async () => {
-  ring = await createKeyRing();
-  issuer = await startSecurityIssuer(publishedKeys(ring));
-});
-afterAll(async () => issuer.close());
+useSecurityIssuer((suite) => ({ ring, issuer } = suite));
 
 /** A token signed by the published RS256 key with `extra` header members. */
 function withHeader(extra: Record<string, unknown>, claims: Record<string, unknown> = goodClaims(issuer)): string {

@@ -6,19 +6,17 @@
  * and restored whatever happens.
  */
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticate, requireRoles, requireScopes, type AuthInfo } from '../../src/index.js';
 import { FRAMEWORKS } from '../helpers/frameworks.js';
 import type { IssuerServer } from '../helpers/issuer-server.js';
 import {
   AUDIENCE,
-  createKeyRing,
   goodClaims,
   nowSeconds,
-  publishedKeys,
   signJson,
   signToken,
-  startSecurityIssuer,
+  useSecurityIssuer,
   type KeyRing,
 } from './support.js';
 
@@ -32,12 +30,7 @@ const POLLUTION: Readonly<Record<string, unknown>> = {
 
 let ring: KeyRing;
 let issuer: IssuerServer;
-
-beforeAll(async () => {
-  ring = await createKeyRing();
-  issuer = await startSecurityIssuer(publishedKeys(ring));
-});
-afterAll(async () => issuer.close());
+useSecurityIssuer((suite) => ({ ring, issuer } = suite));
 
 /** Runs `body` with `Object.prototype` polluted by plain assignment (as a vulnerable merge does), then restores it exactly. */
 async function withPollutedPrototype<T>(body: () => Promise<T>, pollution: Readonly<Record<string, unknown>> = POLLUTION): Promise<T> {

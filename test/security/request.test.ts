@@ -14,12 +14,12 @@ import { FRAMEWORKS } from '../helpers/frameworks.js';
 import type { IssuerServer } from '../helpers/issuer-server.js';
 import {
   AUDIENCE,
-  createKeyRing,
   goodClaims,
   listen,
   publishedKeys,
   signToken,
   startSecurityIssuer,
+  useSecurityIssuer,
   verdict,
   type KeyRing,
 } from './support.js';
@@ -53,12 +53,7 @@ function withHeaderLimit(server: Server, maxHeaderSize: number): Server {
 
 let ring: KeyRing;
 let issuer: IssuerServer;
-
-beforeAll(async () => {
-  ring = await createKeyRing();
-  issuer = await startSecurityIssuer(publishedKeys(ring));
-});
-afterAll(async () => issuer.close());
+useSecurityIssuer((suite) => ({ ring, issuer } = suite));
 
 describe.each(FRAMEWORKS)('$name', ({ build }) => {
   let app: { url: string; close: () => Promise<void> };

@@ -4,18 +4,17 @@
  * keeps everything else valid, so the signature rule alone decides.
  */
 import { randomBytes, sign as cryptoSign } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IssuerServer } from '../helpers/issuer-server.js';
 import {
   b64url,
-  createKeyRing,
   goodClaims,
   handMadeRsaKey,
   privateKeyOf,
-  publishedKeys,
   signJson,
   signToken,
   startSecurityIssuer,
+  useSecurityIssuer,
   verdict,
   verifierOf,
   type KeyRing,
@@ -37,12 +36,7 @@ function int(value: bigint, length: number): Buffer {
 
 let ring: KeyRing;
 let issuer: IssuerServer;
-
-beforeAll(async () => {
-  ring = await createKeyRing();
-  issuer = await startSecurityIssuer(publishedKeys(ring));
-});
-afterAll(async () => issuer.close());
+useSecurityIssuer((suite) => ({ ring, issuer } = suite));
 
 /** A genuine token of `key` split into its signing input and signature bytes. */
 async function parts(key: TestKey, extra: Record<string, unknown> = {}): Promise<{ input: string; signature: Buffer; token: string }> {

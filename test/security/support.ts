@@ -6,6 +6,7 @@
 import { constants, createHash, generatePrimeSync, KeyObject, sign as cryptoSign } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { createVerifier, isAuthError, type Verifier, type VerifierOptions } from '../../src/index.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
 import { createTestKey, type TestKey } from '../helpers/keys.js';
@@ -47,6 +48,20 @@ export async function createKeyRing(): Promise<KeyRing> {
 /** The published (public) keys of a ring, as the issuer's JWK Set lists them. */
 export function publishedKeys(ring: KeyRing): TestKey[] {
   return [ring.rs256, ring.ps256, ring.es256, ring.es384, ring.es512, ring.eddsa];
+}
+
+/**
+ * Registers a suite's hooks: before all tests, a fresh key ring and an issuer publishing its keys, handed to
+ * `receive`; after all tests, the issuer closed.
+ */
+export function useSecurityIssuer(receive: (suite: { ring: KeyRing; issuer: IssuerServer }) => void): void {
+  let issuer: IssuerServer | undefined;
+  beforeAll(async () => {
+    const ring = await createKeyRing();
+    issuer = await startSecurityIssuer(publishedKeys(ring));
+    receive({ ring, issuer });
+  });
+  afterAll(async () => issuer?.close());
 }
 
 let unique = 0;
