@@ -1,61 +1,57 @@
 /**
- * bearer-guard: OAuth 2.0 Bearer access-token protection for Express and Connect.
+ * bearer-guard: OAuth 2.0 access-token protection for Express and Connect.
  *
- * request → token/ (RFC 6750 §2) → keys/ (discovery, JWKS, cache) → verify/ (signature, claims)
- * → identity/ (req.auth) → guards/ (scopes, roles) → middleware/ (RFC 6750 §3 answers)
+ * middleware/ (the only code touching req/res) → request/ (the credential) → verify/ (the pipeline:
+ * format → issuer → key → signature → claims → binding → identity → caller) → guards/ (scopes, roles).
+ * profiles/ holds one object per issuer family and its preset; verifier/ assembles a verifier.
  *
  * This module only re-exports.
  */
 import './middleware/express-augment.js';
 
-export type {
-  AuthInfo,
-  ClaimLocationLists,
-  ClaimLocations,
-  ClaimPath,
-  ClaimPathList,
-  FetchLike,
-  IssuerProfile,
-  JsonObject,
-  KeyOptions,
-  PresetOptions,
-  SupportedAlgorithm,
-  TokenCacheOptions,
-  Verifier,
-  VerifierOptions,
-} from './types.js';
+export { DEFAULTS } from './defaults.js';
+export type { JsonObject } from './json.js';
 
 export {
   AuthenticationRequiredError,
   AuthError,
-  DEFAULT_REALM,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
   isAuthError,
   KeysUnavailableError,
   MissingTokenError,
-} from './errors.js';
-export type {
-  AuthErrorCode,
-  AuthErrorOptions,
-  AuthErrorReason,
-  InsufficientScopeErrorOptions,
-  InsufficientScopeReason,
-  InvalidRequestReason,
-  InvalidTokenReason,
-  KeysUnavailableErrorOptions,
-  KeysUnavailableReason,
-  MissingTokenReason,
-  OAuthErrorCode,
-} from './errors.js';
+  type AuthErrorCode,
+  type AuthErrorOptions,
+  type AuthErrorReason,
+  type InsufficientScopeErrorOptions,
+  type InsufficientScopeReason,
+  type InvalidRequestReason,
+  type InvalidTokenReason,
+  type KeysUnavailableErrorOptions,
+  type KeysUnavailableReason,
+  type MissingTokenReason,
+  type OAuthErrorCode,
+} from './errors/auth-errors.js';
 
-export { createVerifier, type BearerVerifier } from './verify/create-verifier.js';
-export { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LENGTH } from './verify/resolve-options.js';
-export { TOKEN_CACHE_DEFAULTS } from './verify/token-cache.js';
-export { KEY_DEFAULTS } from './keys/key-options.js';
-export { SUPPORTED_ALGORITHMS } from './keys/algorithms.js';
-export { KeyFetchError, type FetchFailureKind } from './keys/fetch-json.js';
+export { createVerifier, type BearerVerifier } from './verifier/create-verifier.js';
+export type {
+  DocumentStatus,
+  FetchFailureStatus,
+  IssuerStatus,
+  KeySetDocumentStatus,
+  VerifierStatus,
+} from './verifier/verifier-status.js';
+export type { Verifier } from './verify/verifier.js';
+export type { PresetOptions, VerifierOptions } from './verify/verifier-options.js';
+export type { VerifyRequest } from './request/verify-request.js';
+export type { AuthInfo } from './verify/identity/auth-info.js';
+export type { ClaimLocationLists, ClaimLocations, ClaimPath, ClaimPathList } from './verify/identity/claim-types.js';
+export type { IssuerProfile } from './verify/issuer-family.js';
+export type { KeyOptions } from './verify/keys/key-options.js';
+export type { SupportedAlgorithm } from './verify/keys/algorithms.js';
+export type { TokenCacheOptions } from './verify/cache/token-cache.js';
+export { KeyFetchError, type FetchFailureKind, type FetchLike } from './http/fetch-json.js';
 
 export {
   extractToken,
@@ -63,7 +59,7 @@ export {
   type ExtractTokenOptions,
   type TokenLocation,
   type TokenRequest,
-} from './token/extract-token.js';
+} from './request/extract-token.js';
 
 export {
   hasRoles,
@@ -83,8 +79,6 @@ export type { AuthRequest, ErrorMiddleware, Middleware, NextFunction } from './m
 export {
   KEY_EVENTS_CHANNEL,
   onKeyEvent,
-  onVerifyEvent,
-  VERIFY_EVENTS_CHANNEL,
   type KeyEvent,
   type KeyResource,
   type KeysFetchedEvent,
@@ -92,21 +86,19 @@ export {
   type KeysRotatedEvent,
   type KeysServedStaleEvent,
   type RefreshTrigger,
+} from './events/key-events.js';
+export {
+  onVerifyEvent,
+  VERIFY_EVENTS_CHANNEL,
+  type OutcomeStage,
   type TokenAcceptedEvent,
   type TokenRejectedEvent,
   type VerifyEvent,
-} from './events.js';
+} from './events/verify-events.js';
 
-export { entraId, type EntraIdOptions } from './profiles/entra-id.js';
-export {
-  auth0,
-  cognito,
-  keycloak,
-  okta,
-  rfc9068,
-  type Auth0Options,
-  type CognitoOptions,
-  type KeycloakOptions,
-  type OktaOptions,
-  type Rfc9068Options,
-} from './profiles/issuer-presets.js';
+export { entraId, type EntraIdOptions } from './profiles/entra/preset.js';
+export { auth0, type Auth0Options } from './profiles/auth0/preset.js';
+export { cognito, type CognitoOptions } from './profiles/cognito/preset.js';
+export { keycloak, type KeycloakOptions } from './profiles/keycloak/preset.js';
+export { okta, type OktaOptions } from './profiles/okta/preset.js';
+export { rfc9068, type Rfc9068Options } from './profiles/rfc9068/preset.js';

@@ -209,7 +209,7 @@ describe('the Receipts API against a real issuer', () => {
   it.each([
     ['PROFILE=entra without CLIENT_ID', { PROFILE: 'entra', TENANT_ID: TENANT }, 'PROFILE=entra needs TENANT_ID and CLIENT_ID'],
     ['PROFILE=entra with ISSUER', { PROFILE: 'entra', TENANT_ID: TENANT, CLIENT_ID: API_CLIENT, ISSUER: 'https://i.example/' }, 'not ISSUER and AUDIENCE'],
-    ['PROFILE=entra with a CLIENT_ID that is no GUID', { PROFILE: 'entra', TENANT_ID: TENANT, CLIENT_ID: 'receipts' }, 'entraId option "clientId"'],
+    ['PROFILE=entra with a CLIENT_ID that is no GUID', { PROFILE: 'entra', TENANT_ID: TENANT, CLIENT_ID: 'receipts' }, 'entraId() option "clientId"'],
     ['an unknown PROFILE', { PROFILE: 'okta', ISSUER: 'https://i.example/', AUDIENCE: 'a' }, 'PROFILE must be "entra" or unset'],
   ])('refuses %s with a TypeError', (_name, env, message) => {
     expect(() => verifierOptionsFromEnv(env)).toThrow(TypeError);

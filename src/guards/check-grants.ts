@@ -2,8 +2,9 @@
  * Pure authorization checks of a verified identity against required scopes and app roles. Exact,
  * case-sensitive string comparison; no patterns, no wildcards, no hierarchy.
  */
-import { isScopeToken } from '../challenge.js';
-import type { AuthInfo } from '../types.js';
+import { isScopeToken } from '../errors/challenge.js';
+import { failArgument } from '../options/option-checks.js';
+import type { AuthInfo } from '../verify/identity/auth-info.js';
 
 /** Whether every required value must be granted (`all`) or one is enough (`any`). */
 export type MatchMode = 'all' | 'any';
@@ -64,28 +65,41 @@ function isGrantValue(value: unknown, kind: GrantKind): value is string {
  * Validates a guard's required values at configuration time: a non-empty list of RFC 6750 scope tokens
  * (printable ASCII without space, `"` or `\`) for scopes; of non-empty strings without control characters
  * for roles, since identity providers grant roles such as `Receipts Admin` or `Gérant`. Only values that are
- * scope tokens can be listed in a 403's `scope` challenge attribute. Throws a `TypeError` naming `name`.
+ * scope tokens can be listed in a 403's `scope` challenge attribute. Throws a `TypeError` naming the guard
+ * (`where`, e.g. `requireScopes()`) and its argument (`name`). A role holding whitespace is accepted with a
+ * one-time process warning: `'Admin Reader'` is one role, not two.
  */
-export function toRequirement(values: unknown, name: string, kind: GrantKind, allowEmpty = false): readonly string[] {
+export function toRequirement(values: unknown, name: string, where: string, kind: GrantKind, allowEmpty = false): readonly string[] {
   const list = typeof values === 'string' ? [values] : values;
   if (!Array.isArray(list) || (list.length === 0 && !allowEmpty)) {
-    throw new TypeError(`bearer-guard: ${name} must be a non-empty string or a non-empty array of strings`);
+    failArgument(name, 'must be a non-empty string or a non-empty array of strings', where);
   }
   for (const value of list) {
-    if (!isGrantValue(value, kind)) {
-      throw new TypeError(
-        kind === 'scope'
-          ? `bearer-guard: ${name} must only hold printable ASCII values without spaces, " or \\`
-          : `bearer-guard: ${name} must only hold non-empty strings without control characters`,
-      );
-    }
+    if (isGrantValue(value, kind)) continue;
+    if (kind === 'role') failArgument(name, 'must only hold non-empty strings without control characters', where);
+    const words = typeof value === 'string' ? value.split(/\s+/).filter((word) => word !== '') : [];
+    const hint =
+      words.length > 1 && words.every(isScopeToken)
+        ? `; for several scopes pass an array: [${words.map((word) => `'${word}'`).join(', ')}]`
+        : '';
+    failArgument(name, `must only hold scope tokens (printable ASCII without spaces, " or \\)${hint}`, where);
   }
-  return Object.freeze([...new Set(list as string[])]);
+  const required = Object.freeze([...new Set(list as string[])]);
+  if (kind === 'role') warnAboutSpacedRoles(required, where);
+  return required;
 }
 
-/** Validates a `match` option. */
-export function toMatchMode(options: GrantMatchOptions | undefined, name: string): MatchMode {
-  const match = options?.match ?? 'all';
-  if (match !== 'all' && match !== 'any') throw new TypeError(`bearer-guard: ${name}.match must be "all" or "any"`);
-  return match;
+const warnedRoles = new Set<string>();
+
+/** Warns once per role that holds whitespace, which is one role (`'Admin Reader'`), not a list. */
+function warnAboutSpacedRoles(roles: readonly string[], where: string): void {
+  for (const role of roles) {
+    if (!/\s/.test(role) || warnedRoles.has(role)) continue;
+    warnedRoles.add(role);
+    process.emitWarning(
+      `${where} requires the role ${JSON.stringify(role)}, one role whose name holds a space. ` +
+        `If you meant several roles, pass an array: [${role.split(/\s+/).filter((r) => r !== '').map((r) => `'${r}'`).join(', ')}].`,
+      { type: 'BearerGuardWarning', code: 'BEARER_GUARD_ROLE_WITH_SPACE' },
+    );
+  }
 }

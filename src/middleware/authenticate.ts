@@ -1,19 +1,23 @@
 /**
- * `authenticate()`: the only code that reads the request and decorates it. Extracts the Bearer token,
- * verifies it, sets `req.auth` and calls `next()`; on any failure calls `next(err)` with an
- * {@link AuthError} whose `status`, `statusCode` and `headers` the final handlers of Express and Connect
+ * `authenticate()`: the only code that reads the request and decorates it. Reads the credential, verifies
+ * it with the request as context, sets `req.auth` and calls `next()`; on any failure calls `next(err)` with
+ * an {@link AuthError} whose `status`, `statusCode` and `headers` the final handlers of Express and Connect
  * answer with. A custom verifier that throws or rejects with anything else, or resolves to something that
  * is not an identity, reaches `next(err)` with that fault (a 500), never as a 401. Exactly three
  * parameters, never throws, never returns a promise, always ends in `next`.
  */
-import { MissingTokenError } from '../errors.js';
-import { extractToken, type TokenLocation } from '../token/extract-token.js';
-import { createVerifier, VERIFY_NOW, type BearerVerifier } from '../verify/create-verifier.js';
-import type { AuthInfo, Verifier, VerifierOptions } from '../types.js';
-import type { AuthRequest, Middleware, NextFunction } from './handler-types.js';
+import { isAuthError, MissingTokenError } from '../errors/auth-errors.js';
+import { booleanOption, fail, optionsObject, realmOption } from '../options/option-checks.js';
+import { extractToken, type TokenLocation } from '../request/extract-token.js';
+import { createVerifier, VERIFY_NOW, type BearerVerifier } from '../verifier/create-verifier.js';
+import type { AuthInfo } from '../verify/identity/auth-info.js';
+import type { Verifier } from '../verify/verifier.js';
+import type { VerifierOptions } from '../verify/verifier-options.js';
 import { toCustomIdentity, toVerifierFault } from './custom-identity.js';
-import { isAttributeValue } from '../challenge.js';
-import { DEFAULT_REALM } from '../errors.js';
+import type { AuthRequest, Middleware, NextFunction } from './handler-types.js';
+import { publishRefusal } from './outcome.js';
+import { markPassedAuthenticate } from './passed-authenticate.js';
+import { RequestView } from './request-view.js';
 
 /** Options of {@link authenticate}. */
 export interface AuthenticateOptions {
@@ -33,28 +37,26 @@ export interface AuthenticateOptions {
    * @default "api"
    */
   realm?: string;
+  /**
+   * Let requests without any credentials through, without `req.auth` (guards downstream still answer 401).
+   * A request that does carry credentials is verified as always: an invalid token is refused, never
+   * ignored (RFC 6750 §3.1).
+   * @default false
+   */
+  optional?: boolean;
 }
 
 function isVerifier(value: VerifierOptions | Verifier): value is Verifier {
   return typeof (value as Partial<Verifier>).verify === 'function';
 }
 
-const AUTHENTICATE_OPTIONS = new Set(['tokenLocations', 'realm']);
+const AUTHENTICATE_OPTIONS = ['tokenLocations', 'realm', 'optional'];
+const WHERE = 'authenticate()';
 
-function checkOptions(options: AuthenticateOptions | undefined): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError('bearer-guard: the options of authenticate() must be an object');
-  }
-  for (const name of Object.keys(options)) {
-    if (!AUTHENTICATE_OPTIONS.has(name)) throw new TypeError(`bearer-guard: option "${name}" is not a known option`);
-  }
-}
-
-function resolveLocations(options: AuthenticateOptions | undefined): { query: boolean; body: boolean } {
-  const locations = options?.tokenLocations === undefined ? ['header'] : options.tokenLocations;
+function resolveLocations(value: unknown): { query: boolean; body: boolean } {
+  const locations = value === undefined ? ['header'] : value;
   if (!Array.isArray(locations) || !locations.every((l) => l === 'header' || l === 'query' || l === 'body')) {
-    throw new TypeError('bearer-guard: option "tokenLocations" must be an array of "header", "query" and "body"');
+    fail('tokenLocations', 'must be an array of "header", "query" and "body"', WHERE);
   }
   return { query: locations.includes('query'), body: locations.includes('body') };
 }
@@ -72,20 +74,17 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
   if (typeof verifierOrOptions !== 'object' || verifierOrOptions === null) {
     throw new TypeError('bearer-guard: authenticate() takes verifier options or a verifier');
   }
-  checkOptions(options);
+  const given = optionsObject(options, '', AUTHENTICATE_OPTIONS, WHERE) ?? {};
   const verifier: Verifier = isVerifier(verifierOrOptions) ? verifierOrOptions : createVerifier(verifierOrOptions);
   const own = (verifier as Partial<BearerVerifier>)[VERIFY_NOW];
   const verifierRealm = (verifier as Partial<BearerVerifier>).realm;
-  if (options?.realm !== undefined && verifierRealm !== undefined && options.realm !== verifierRealm) {
+  if (given.realm !== undefined && verifierRealm !== undefined && given.realm !== verifierRealm) {
     // The verifier's own errors carry its realm: two realms would make the challenges of one route disagree.
-    throw new TypeError('bearer-guard: option "realm" differs from the realm of the given verifier');
+    fail('realm', 'differs from the realm of the given verifier', WHERE);
   }
-  const realm = options?.realm !== undefined ? options.realm : (verifierRealm ?? DEFAULT_REALM);
-  if (typeof realm !== 'string' || realm === '' || !isAttributeValue(realm)) {
-    throw new TypeError('bearer-guard: option "realm" must be printable ASCII without " or \\');
-  }
-  const locations = resolveLocations(options);
-  const extractOptions = { ...locations, realm };
+  const realm = realmOption(given.realm ?? verifierRealm, 'realm', WHERE);
+  const optional = booleanOption(given.optional, 'optional', WHERE) === true;
+  const extractOptions = { ...resolveLocations(given.tokenLocations), realm };
 
   // Also runs inside promise callbacks: nothing it does may escape as an unhandled rejection.
   const accept = (req: AuthRequest, next: NextFunction, auth: AuthInfo): void => {
@@ -111,37 +110,54 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
     accept(req, next, auth);
   };
 
+  const refuseCustom = (req: AuthRequest, next: NextFunction, error: unknown): void => {
+    const fault = toVerifierFault(error);
+    if (isAuthError(fault)) publishRefusal(fault, 'custom', req);
+    next(fault);
+  };
+
   const verifyCustom = (req: AuthRequest, next: NextFunction, token: string): void => {
     let pending: Promise<unknown>;
     try {
-      pending = Promise.resolve(verifier.verify(token));
+      pending = Promise.resolve(verifier.verify(token, new RequestView(req)));
     } catch (error) {
-      next(toVerifierFault(error));
+      refuseCustom(req, next, error);
       return;
     }
     pending.then(
       (result) => acceptCustom(req, next, result),
-      (error: unknown) => next(toVerifierFault(error)),
+      (error: unknown) => refuseCustom(req, next, error),
     );
   };
 
   return function bearerGuardAuthenticate(req, res, next) {
-    let token: string;
     let result: AuthInfo | Promise<AuthInfo>;
     try {
-      const extracted = extractToken(req, extractOptions);
+      let extracted;
+      try {
+        extracted = extractToken(req, extractOptions);
+      } catch (error) {
+        if (isAuthError(error)) publishRefusal(error, 'credential', req);
+        throw error;
+      }
       if (extracted === undefined) {
-        next(new MissingTokenError('token_missing', { realm }));
+        if (optional) {
+          markPassedAuthenticate(req);
+          next();
+          return;
+        }
+        const missing = new MissingTokenError('token_missing', { realm });
+        publishRefusal(missing, 'credential', req);
+        next(missing);
         return;
       }
       // RFC 6750 §2.3: responses to requests carrying the token in the URI should be private.
       if (extracted.location === 'query') res.setHeader('Cache-Control', 'private');
-      token = extracted.token;
       if (own === undefined) {
-        verifyCustom(req, next, token);
+        verifyCustom(req, next, extracted.token);
         return;
       }
-      result = own(token);
+      result = own(extracted.token, new RequestView(req));
     } catch (error) {
       next(error);
       return;

@@ -4,8 +4,8 @@
  * that is a server fault, passed on as a plain `Error` (the framework's 500), never as an `AuthError`,
  * so it can neither pass as an identity nor disguise itself as a 401.
  */
-import { recordIssued } from '../identity/issued-identity.js';
-import type { AuthInfo } from '../types.js';
+import { recordIssued } from '../verify/identity/issued-identity.js';
+import type { AuthInfo } from '../verify/identity/auth-info.js';
 
 /** The fixed message of the error passed on for a result that is not an identity. */
 export const NOT_AN_IDENTITY = 'bearer-guard: the custom verifier did not resolve to an AuthInfo';

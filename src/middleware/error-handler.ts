@@ -3,7 +3,7 @@
  * `{ "error": "...", "error_description": "..." }` with its status and headers, and passes anything else on.
  * Works with Express and Connect (uses only `node:http` response methods).
  */
-import { isAuthError, type AuthError } from '../errors.js';
+import { isAuthError, type AuthError } from '../errors/auth-errors.js';
 import type { ErrorMiddleware } from './handler-types.js';
 
 /** The JSON body {@link authErrorHandler} sends. */

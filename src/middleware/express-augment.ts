@@ -1,7 +1,7 @@
 /**
  * Types `req.auth` on Express requests. Only declarations: importing bearer-guard is enough.
  */
-import type { AuthInfo } from '../types.js';
+import type { AuthInfo } from '../verify/identity/auth-info.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

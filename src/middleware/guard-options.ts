@@ -2,9 +2,8 @@
  * Options of the route guards, validated once when a guard is created: `match` (scope and role guards) and
  * `realm` (every guard). An unknown option name throws, so a misspelt option never passes silently.
  */
-import { isAttributeValue } from '../challenge.js';
-import { DEFAULT_REALM } from '../errors.js';
-import { toMatchMode, type GrantMatchOptions, type MatchMode } from '../guards/check-grants.js';
+import type { GrantMatchOptions, MatchMode } from '../guards/check-grants.js';
+import { oneOf, optionsObject, realmOption } from '../options/option-checks.js';
 
 /** Options of every guard (`requireScopesOrRoles` takes only these). */
 export interface GuardOptions {
@@ -28,26 +27,16 @@ export interface ResolvedGuardOptions {
   readonly realm: string;
 }
 
-const WITH_MATCH: ReadonlySet<string> = new Set(['match', 'realm']);
-const REALM_ONLY: ReadonlySet<string> = new Set(['realm']);
+const WITH_MATCH: readonly string[] = ['match', 'realm'];
+const REALM_ONLY: readonly string[] = ['realm'];
 
 /**
- * Validates the options of the guard `name` (e.g. `requireScopes(options)`). `withMatch` says whether
- * `match` is one of its options. Throws a `TypeError` naming the offending option.
+ * Validates the options of the guard `name` (e.g. `requireScopes()`). `withMatch` says whether `match` is one
+ * of its options. Throws a `TypeError` naming the offending option.
  */
 export function resolveGuardOptions(options: unknown, name: string, withMatch: boolean): ResolvedGuardOptions {
-  if (options === undefined) return { match: 'all', realm: DEFAULT_REALM };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`bearer-guard: ${name} must be an object`);
-  }
-  const known = withMatch ? WITH_MATCH : REALM_ONLY;
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new TypeError(`bearer-guard: ${name}.${key} is not a known option`);
-  }
-  const { realm = DEFAULT_REALM } = options as GuardOptions;
-  if (typeof realm !== 'string' || realm === '' || !isAttributeValue(realm)) {
-    throw new TypeError(`bearer-guard: ${name}.realm must be a non-empty printable ASCII string without " or \\`);
-  }
-  const match = withMatch ? toMatchMode(options as GrantMatchOptions, name) : 'all';
+  const given = optionsObject(options, '', withMatch ? WITH_MATCH : REALM_ONLY, name) ?? {};
+  const realm = realmOption(given.realm, 'realm', name);
+  const match = withMatch ? (oneOf(given.match, 'match', ['all', 'any'] as const, name) ?? 'all') : 'all';
   return { match, realm };
 }

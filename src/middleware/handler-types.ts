@@ -3,7 +3,7 @@
  * Express 5 and Connect with `node:http`, without depending on any framework's types.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthInfo } from '../types.js';
+import type { AuthInfo } from '../verify/identity/auth-info.js';
 
 /** A request that `authenticate()` may decorate with `auth`. */
 export type AuthRequest = IncomingMessage & { auth?: AuthInfo; body?: unknown };

@@ -4,29 +4,51 @@
  * lacks the grant, 403 `insufficient_scope` whose `scope` attribute lists every required value that is an
  * RFC 6750 scope token (`err.scope` lists them all).
  */
-import { AuthenticationRequiredError, InsufficientScopeError, type InsufficientScopeReason } from '../errors.js';
+import { AuthenticationRequiredError, InsufficientScopeError, type InsufficientScopeReason } from '../errors/auth-errors.js';
 import { hasGrants, toRequirement, type ScopesOrRoles } from '../guards/check-grants.js';
-import type { AuthInfo } from '../types.js';
+import type { AuthInfo } from '../verify/identity/auth-info.js';
 import type { Middleware } from './handler-types.js';
-import { issuedRealm } from '../identity/issued-identity.js';
+import { issuedRealm } from '../verify/identity/issued-identity.js';
+import { failArgument } from '../options/option-checks.js';
 import { resolveGuardOptions, type GuardOptions, type MatchGuardOptions } from './guard-options.js';
+import { publishRefusal } from './outcome.js';
+import { passedAuthenticate } from './passed-authenticate.js';
 
 function createGuard(
+  name: string,
   required: readonly string[],
   reason: InsufficientScopeReason,
   unauthenticatedRealm: string,
   allows: (auth: AuthInfo) => boolean,
 ): Middleware {
   const unauthenticated = { realm: unauthenticatedRealm };
+  let warned = false;
   return function bearerGuardRequire(req, _res, next) {
     const auth = req.auth;
     const realm = issuedRealm(auth);
     if (realm === undefined) {
-      next(new AuthenticationRequiredError(unauthenticated));
+      const error = new AuthenticationRequiredError(unauthenticated);
+      if (!warned && !passedAuthenticate(req)) {
+        // Fail closed, and say why once: every request through this guard is answered 401.
+        warned = true;
+        const route = `${req.method ?? ''} ${(req as { originalUrl?: string }).originalUrl?.split('?')[0] ?? ''}`.trim();
+        process.emitWarning(
+          `${name} on ${route} ran without an identity from authenticate(): every request is answered 401. ` +
+            'Mount authenticate() before the guard (app.use(authenticate(options)) or on the route, first).',
+          { type: 'BearerGuardWarning', code: 'BEARER_GUARD_NO_AUTHENTICATE' },
+        );
+      }
+      publishRefusal(error, 'guard', req);
+      next(error);
       return;
     }
-    if (allows(auth!)) next();
-    else next(new InsufficientScopeError(reason, { realm, scope: required }));
+    if (allows(auth!)) {
+      next();
+      return;
+    }
+    const error = new InsufficientScopeError(reason, { realm, scope: required });
+    publishRefusal(error, 'guard', req);
+    next(error);
   };
 }
 
@@ -39,9 +61,9 @@ function createGuard(
  * app.get('/reports', requireScopes(['reports.read', 'reports.export'], { match: 'any' }), handler);
  */
 export function requireScopes(scopes: string | readonly string[], options?: MatchGuardOptions): Middleware {
-  const required = toRequirement(scopes, 'requireScopes(scopes)', 'scope');
-  const { match, realm } = resolveGuardOptions(options, 'requireScopes(options)', true);
-  return createGuard(required, 'scope_missing', realm, (auth) => hasGrants(auth.scopes, required, match));
+  const required = toRequirement(scopes, 'scopes', 'requireScopes()', 'scope');
+  const { match, realm } = resolveGuardOptions(options, 'requireScopes()', true);
+  return createGuard('requireScopes()', required, 'scope_missing', realm, (auth) => hasGrants(auth.scopes, required, match));
 }
 
 /**
@@ -53,9 +75,9 @@ export function requireScopes(scopes: string | readonly string[], options?: Matc
  * app.delete('/receipts/:id', requireRoles('Receipts.Admin'), handler);
  */
 export function requireRoles(roles: string | readonly string[], options?: MatchGuardOptions): Middleware {
-  const required = toRequirement(roles, 'requireRoles(roles)', 'role');
-  const { match, realm } = resolveGuardOptions(options, 'requireRoles(options)', true);
-  return createGuard(required, 'role_missing', realm, (auth) => hasGrants(auth.roles, required, match));
+  const required = toRequirement(roles, 'roles', 'requireRoles()', 'role');
+  const { match, realm } = resolveGuardOptions(options, 'requireRoles()', true);
+  return createGuard('requireRoles()', required, 'role_missing', realm, (auth) => hasGrants(auth.roles, required, match));
 }
 
 /**
@@ -69,20 +91,18 @@ export function requireRoles(roles: string | readonly string[], options?: MatchG
  */
 export function requireScopesOrRoles(required: ScopesOrRoles, options?: GuardOptions): Middleware {
   if (typeof required !== 'object' || required === null || Array.isArray(required)) {
-    throw new TypeError('bearer-guard: requireScopesOrRoles() takes { scopes?, roles? }');
+    failArgument('required', 'must be an object { scopes?, roles? }', 'requireScopesOrRoles()');
   }
   for (const key of Object.keys(required)) {
-    if (key !== 'scopes' && key !== 'roles') {
-      throw new TypeError(`bearer-guard: requireScopesOrRoles({ ${key} }) is not a known option`);
-    }
+    if (key !== 'scopes' && key !== 'roles') failArgument(`required.${key}`, 'is not a known member', 'requireScopesOrRoles()');
   }
-  const scopes = toRequirement(required.scopes ?? [], 'requireScopesOrRoles({ scopes })', 'scope', true);
-  const roles = toRequirement(required.roles ?? [], 'requireScopesOrRoles({ roles })', 'role', true);
+  const scopes = toRequirement(required.scopes ?? [], 'scopes', 'requireScopesOrRoles()', 'scope', true);
+  const roles = toRequirement(required.roles ?? [], 'roles', 'requireScopesOrRoles()', 'role', true);
   if (scopes.length + roles.length === 0) {
-    throw new TypeError('bearer-guard: requireScopesOrRoles() needs at least one scope or role');
+    failArgument('required', 'needs at least one scope or role', 'requireScopesOrRoles()');
   }
-  const { realm } = resolveGuardOptions(options, 'requireScopesOrRoles(options)', false);
-  return createGuard([...scopes, ...roles], 'scope_or_role_missing', realm, (auth) =>
+  const { realm } = resolveGuardOptions(options, 'requireScopesOrRoles()', false);
+  return createGuard('requireScopesOrRoles()', [...scopes, ...roles], 'scope_or_role_missing', realm, (auth) =>
     hasGrants(auth.scopes, scopes, 'any') || hasGrants(auth.roles, roles, 'any'),
   );
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
-import type { VerifierOptions } from '../types.js';
+import type { VerifierOptions } from '../verify/verifier-options.js';
 import { AssertionReplayGuard } from './assertion-replay-guard.js';
 import { createIssuerRoutes, ISSUER_PATHS, type IssuerCounters, type IssuerRouteContext } from './issuer-routes.js';
 import { listenOnLoopback } from './loopback-server.js';

@@ -2,8 +2,8 @@
  * The test issuer's signing keys: generated in memory, published as a JWK Set, rotated on demand.
  */
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
-import type { SupportedAlgorithm } from '../types.js';
+import { SUPPORTED_ALGORITHMS } from '../verify/keys/algorithms.js';
+import type { SupportedAlgorithm } from '../verify/keys/algorithms.js';
 
 /** The JWS algorithms the test issuer can sign with: every asymmetric algorithm bearer-guard verifies. */
 export type TestSigningAlgorithm = SupportedAlgorithm;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasRoles, hasScopes, hasScopesOrRoles, type AuthInfo } from '../../src/index.js';
-import { hasGrants, toMatchMode, toRequirement } from '../../src/guards/check-grants.js';
+import { hasGrants, toRequirement } from '../../src/guards/check-grants.js';
 
 function identity(scopes: string[], roles: string[] = []): AuthInfo {
   return Object.freeze({
@@ -108,13 +108,13 @@ describe('hasScopesOrRoles', () => {
 
 describe('toRequirement', () => {
   it('turns a string into a one-value list and removes duplicates', () => {
-    expect(toRequirement('a', 'requireScopes(scopes)', 'scope')).toEqual(['a']);
-    expect(toRequirement(['a', 'b', 'a'], 'requireScopes(scopes)', 'scope')).toEqual(['a', 'b']);
+    expect(toRequirement('a', 'scopes', 'requireScopes()', 'scope')).toEqual(['a']);
+    expect(toRequirement(['a', 'b', 'a'], 'scopes', 'requireScopes()', 'scope')).toEqual(['a', 'b']);
   });
 
   it('returns a frozen copy', () => {
     const input = ['a'];
-    const required = toRequirement(input, 'requireScopes(scopes)', 'scope');
+    const required = toRequirement(input, 'scopes', 'requireScopes()', 'scope');
     input.push('b');
     expect(required).toEqual(['a']);
     expect(Object.isFrozen(required)).toBe(true);
@@ -131,14 +131,14 @@ describe('toRequirement', () => {
     ['a list with a number', ['a', 1]],
     ['undefined', undefined],
   ])('throws a TypeError naming the guard for a scope that is %s', (_name, value) => {
-    expect(() => toRequirement(value, 'requireScopes(scopes)', 'scope')).toThrow(TypeError);
-    expect(() => toRequirement(value, 'requireScopes(scopes)', 'scope')).toThrow(/requireScopes\(scopes\)/);
+    expect(() => toRequirement(value, 'scopes', 'requireScopes()', 'scope')).toThrow(TypeError);
+    expect(() => toRequirement(value, 'scopes', 'requireScopes()', 'scope')).toThrow(/requireScopes\(\) argument "scopes"/);
   });
 
   it.each(['Receipts Admin', 'Gérant', 'Receipts.Admin', 'receipts"admin', 'a\\b', '管理者', ' padded '])(
     'accepts the role %j, which is no scope token',
     (role) => {
-      expect(toRequirement(role, 'requireRoles(roles)', 'role')).toEqual([role]);
+      expect(toRequirement(role, 'roles', 'requireRoles()', 'role')).toEqual([role]);
     },
   );
 
@@ -153,23 +153,12 @@ describe('toRequirement', () => {
     ['a number', 7],
     ['undefined', undefined],
   ])('throws a TypeError naming the guard for a role that is %s', (_name, value) => {
-    expect(() => toRequirement(value, 'requireRoles(roles)', 'role')).toThrow(TypeError);
-    expect(() => toRequirement(value, 'requireRoles(roles)', 'role')).toThrow(/requireRoles\(roles\)/);
+    expect(() => toRequirement(value, 'roles', 'requireRoles()', 'role')).toThrow(TypeError);
+    expect(() => toRequirement(value, 'roles', 'requireRoles()', 'role')).toThrow(/requireRoles\(\) argument "roles"/);
   });
 
   it('allows an empty list only when told to', () => {
-    expect(toRequirement([], 'requireScopesOrRoles({ scopes })', 'scope', true)).toEqual([]);
-    expect(toRequirement([], 'requireScopesOrRoles({ roles })', 'role', true)).toEqual([]);
-  });
-});
-
-describe('toMatchMode', () => {
-  it('defaults to "all"', () => {
-    expect(toMatchMode(undefined, 'requireScopes(options)')).toBe('all');
-    expect(toMatchMode({}, 'requireScopes(options)')).toBe('all');
-  });
-
-  it.each(['some', 'ALL', ''])('throws a TypeError naming the option for match %j', (match) => {
-    expect(() => toMatchMode({ match } as never, 'requireScopes(options)')).toThrow(/requireScopes\(options\)\.match/);
+    expect(toRequirement([], 'scopes', 'requireScopesOrRoles()', 'scope', true)).toEqual([]);
+    expect(toRequirement([], 'roles', 'requireScopesOrRoles()', 'role', true)).toEqual([]);
   });
 });

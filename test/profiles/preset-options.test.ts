@@ -104,7 +104,7 @@ describe('entraId', () => {
     ['v1IssuerHost', { tenantId: TENANT, clientId: API, v1IssuerHost: 'sts.windows.net/x' }],
   ])('throws a TypeError naming "%s" when it is invalid', (name, options) => {
     expect(() => entraId(options as never)).toThrow(TypeError);
-    expect(() => entraId(options as never)).toThrow(`entraId option "${name}"`);
+    expect(() => entraId(options as never)).toThrow(`entraId() option "${name}"`);
   });
 
   it('throws a TypeError when given no options object', () => {
@@ -142,7 +142,7 @@ describe('auth0', () => {
     ['rolesClaim', { domain: 'example.auth0.com', audience: 'x', rolesClaim: '' }],
   ])('throws a TypeError naming "%s" when it is invalid', (name, options) => {
     expect(() => auth0(options)).toThrow(TypeError);
-    expect(() => auth0(options)).toThrow(`auth0 option "${name}"`);
+    expect(() => auth0(options)).toThrow(`auth0() option "${name}"`);
   });
 });
 
@@ -158,7 +158,7 @@ describe('okta', () => {
   });
 
   it('throws a TypeError naming "issuer" when it is missing', () => {
-    expect(() => okta({ issuer: '', audience: 'api://default' })).toThrow('okta option "issuer"');
+    expect(() => okta({ issuer: '', audience: 'api://default' })).toThrow('okta() option "issuer"');
   });
 });
 
@@ -192,7 +192,7 @@ describe('keycloak', () => {
     ['clientRoles', { url: 'https://sso.example.com', realm: 'shop', audience: 'x', clientRoles: ['prototype'] }],
   ])('throws a TypeError naming "%s" when it is invalid', (name, options) => {
     expect(() => keycloak(options as never)).toThrow(TypeError);
-    expect(() => keycloak(options as never)).toThrow(`keycloak option "${name}"`);
+    expect(() => keycloak(options as never)).toThrow(`keycloak() option "${name}"`);
   });
 });
 
@@ -219,13 +219,14 @@ describe('cognito', () => {
     ['clientIds', { region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', clientIds: ['5p1example', 42] }],
   ])('throws a TypeError naming "%s" when it is invalid', (name, options) => {
     expect(() => cognito(options as never)).toThrow(TypeError);
-    expect(() => cognito(options as never)).toThrow(`cognito option "${name}"`);
+    expect(() => cognito(options as never)).toThrow(`cognito() option "${name}"`);
   });
 });
 
 describe('rfc9068', () => {
   it('requires the at+jwt type and passes issuer, audience and jwksUri through', () => {
     expect(rfc9068({ issuer: 'https://id.example.com/', audience: 'receipts', jwksUri: 'https://id.example.com/jwks' })).toEqual({
+      profile: 'rfc9068',
       issuer: 'https://id.example.com/',
       audience: 'receipts',
       requiredTokenType: 'at+jwt',

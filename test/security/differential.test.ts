@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import fc from 'fast-check';
 import { createLocalJWKSet, jwtVerify, type JWTVerifyOptions } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createVerifier, isAuthError, SUPPORTED_ALGORITHMS, type Verifier } from '../../src/index.js';
+import { createVerifier, DEFAULTS, isAuthError, type Verifier } from '../../src/index.js';
 import type { IssuerServer } from '../helpers/issuer-server.js';
 import { catalogueCorpus, type CorpusEntry } from './corpus.js';
 import { FUZZ_SEED, runsOf } from './fuzz/support.js';
@@ -144,7 +144,7 @@ function joseOptions(mode: Mode): JWTVerifyOptions {
   return {
     issuer: issuer.url,
     audience: AUDIENCE,
-    algorithms: [...SUPPORTED_ALGORITHMS],
+    algorithms: [...DEFAULTS.algorithms],
     clockTolerance: TOLERANCE,
     requiredClaims: ['exp'],
     ...(mode === 'at+jwt' ? { typ: 'at+jwt' } : {}),
@@ -217,7 +217,7 @@ function signedCorpus(count: number): CorpusEntry[] {
     fc.oneof({ weight: odds - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
   const recipe = fc.record({
     key: fc.nat({ max: published.length - 1 }),
-    alg: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constantFrom(...SUPPORTED_ALGORITHMS, 'none', 'HS256', 'RS256 ', 'Ed448') }),
+    alg: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constantFrom(...DEFAULTS.algorithms, 'none', 'HS256', 'RS256 ', 'Ed448') }),
     kid: fc.oneof({ weight: 6, arbitrary: fc.constant('own') }, { weight: 2, arbitrary: fc.constantFrom('absent', 'other', 'unknown') }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }),
     typ: sometimes(fc.oneof({ weight: 4, arbitrary: fc.constantFrom('JWT', 'jwt', 'at+jwt', 'AT+JWT', 'application/at+jwt', 'application/jwt', 'dpop+jwt', 'x') }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }), 2),
     crit: sometimes(fc.oneof(fc.constant(['b64']), fc.constant([]), fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }), fc.jsonValue({ maxDepth: 1 })), 10),

@@ -8,7 +8,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { connect as connectSocket } from 'node:net';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { authenticate, createVerifier, DEFAULT_MAX_TOKEN_LENGTH, requireScopes, type Middleware } from '../../src/index.js';
+import { authenticate, createVerifier, DEFAULTS, requireScopes, type Middleware } from '../../src/index.js';
 import { reasonErrorHandler } from '../helpers/error-reason.js';
 import { FRAMEWORKS } from '../helpers/frameworks.js';
 import type { IssuerServer } from '../helpers/issuer-server.js';
@@ -183,7 +183,7 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
       expect(reached).toBe(0);
     });
 
-    it.each([DEFAULT_MAX_TOKEN_LENGTH + 1, 64 * 1024, 1024 * 1024])(
+    it.each([DEFAULTS.maxTokenLength + 1, 64 * 1024, 1024 * 1024])(
       'answers 401 token_too_large for a %i-character token once the server accepts big headers, in the header and in the query',
       async (size) => {
         const big = await listen(withHeaderLimit(build([{ path: '/big', chain: [authenticate({ issuer: issuer.url, audience: AUDIENCE, jwksUri: issuer.jwksUri }, { tokenLocations: ['header', 'query'] })] }], reasonErrorHandler), 4 * 1024 * 1024));
@@ -233,8 +233,8 @@ describe('RX-01 maxTokenLength acts before any decoding, key lookup or crypto', 
     vi.restoreAllMocks();
   });
 
-  it(`defaults to ${DEFAULT_MAX_TOKEN_LENGTH} characters`, () => {
-    expect(DEFAULT_MAX_TOKEN_LENGTH).toBe(16_384);
+  it(`defaults to ${DEFAULTS.maxTokenLength} characters`, () => {
+    expect(DEFAULTS.maxTokenLength).toBe(16_384);
   });
 
   it('accepts a genuine token of exactly maxTokenLength characters and rejects the same token one character over', async () => {
@@ -249,7 +249,7 @@ describe('RX-01 maxTokenLength acts before any decoding, key lookup or crypto', 
     const cold = await startSecurityIssuer(publishedKeys(ring));
     try {
       const verifier = createVerifier({ issuer: cold.url, audience: AUDIENCE, jwksUri: cold.jwksUri });
-      const token = await signToken(ring.rs256, goodClaims(cold, { pad: 'p'.repeat(DEFAULT_MAX_TOKEN_LENGTH) }));
+      const token = await signToken(ring.rs256, goodClaims(cold, { pad: 'p'.repeat(DEFAULTS.maxTokenLength) }));
       const parse = vi.spyOn(JSON, 'parse');
       expect(await verdict(verifier, token)).toBe('401 token_too_large');
       expect(parse).not.toHaveBeenCalled();

@@ -6,8 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authenticate,
   createVerifier,
-  DEFAULT_CLOCK_TOLERANCE,
-  DEFAULT_REALM,
+  DEFAULTS,
   type AuthenticateOptions,
   type VerifierOptions,
 } from '../../src/index.js';
@@ -252,9 +251,10 @@ describe('valid options', () => {
     expect(() => createVerifier(withOptions(patch))).not.toThrow();
   });
 
-  it('exposes the defaults: 60 s of clock tolerance and the realm "api"', () => {
-    expect(DEFAULT_CLOCK_TOLERANCE).toBe(60);
-    expect(DEFAULT_REALM).toBe('api');
+  it('exposes the defaults in one frozen object: 60 s of clock tolerance and the realm "api"', () => {
+    expect(Object.isFrozen(DEFAULTS)).toBe(true);
+    expect(DEFAULTS).toMatchObject({ clockTolerance: 60, maxClockTolerance: 300, maxTokenLength: 16_384, realm: 'api' });
+    expect(DEFAULTS.cache).toEqual({ maxEntries: 10_000, maxTtlMs: 600_000 });
     expect(createVerifier(BASE).realm).toBe('api');
     expect(createVerifier({ ...BASE, realm: 'receipts' }).realm).toBe('receipts');
   });

@@ -1,0 +1,214 @@
+/**
+ * Typed errors. Every failure of bearer-guard is one of five sibling classes under {@link AuthError}; each
+ * carries the HTTP answer (`status`, `statusCode`, `headers`, `expose`) that Express's and Connect's final
+ * handlers already honour, a public OAuth error code (`error`), and a stable machine-readable `reason` for
+ * logs and apps. Messages are fixed phrases: they never hold a token, a claim value or a URL.
+ */
+import { DEFAULT_REALM } from '../options/option-checks.js';
+import { toChallenge } from './challenge.js';
+import { DESCRIPTIONS, type AuthErrorCode, type AuthErrorReason, type InsufficientScopeReason, type InvalidRequestReason,
+  type InvalidTokenReason, type KeysUnavailableReason, type MissingTokenReason, type OAuthErrorCode } from './reasons.js';
+
+export { DEFAULT_REALM };
+export type {
+  AuthErrorCode,
+  AuthErrorReason,
+  InsufficientScopeReason,
+  InvalidRequestReason,
+  InvalidTokenReason,
+  KeysUnavailableReason,
+  MissingTokenReason,
+  OAuthErrorCode,
+} from './reasons.js';
+const BRAND = Symbol.for('bearer-guard.AuthError');
+
+/** Options shared by the error constructors. */
+export interface AuthErrorOptions {
+  /** The `realm` of the challenge. @default "api" */
+  realm?: string;
+  /** The underlying fault, for logs (never rendered by the final handlers). */
+  cause?: unknown;
+}
+
+/**
+ * The common base of every bearer-guard error. Use {@link isAuthError} to test for it across copies of the
+ * package.
+ */
+export abstract class AuthError extends Error {
+  /** HTTP status to answer with. */
+  abstract readonly status: 400 | 401 | 403 | 503;
+  /** Same as {@link AuthError.status}, for frameworks that read `statusCode`. */
+  abstract readonly statusCode: 400 | 401 | 403 | 503;
+  /** Stable class code. */
+  abstract readonly code: AuthErrorCode;
+  /** Stable reason code for logs and apps; distinct from the public {@link AuthError.error}. */
+  abstract readonly reason: AuthErrorReason;
+  /** Public OAuth error code of the challenge, absent when no credentials were sent and on 503. */
+  abstract readonly error: OAuthErrorCode | undefined;
+  /** Response headers to send (`WWW-Authenticate`, or `Retry-After` on 503). */
+  abstract readonly headers: Readonly<Record<string, string>>;
+  /** Whether the message may be shown to the client (`status < 500`), as in `http-errors`. */
+  abstract readonly expose: boolean;
+  /** The fixed public description of {@link AuthError.reason} (also the message). */
+  readonly description: string;
+  /** The `realm` of the challenge. */
+  readonly realm: string;
+
+  protected constructor(reason: AuthErrorReason, options: AuthErrorOptions | undefined) {
+    const description = DESCRIPTIONS[reason];
+    super(description, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.description = description;
+    this.realm = options?.realm ?? DEFAULT_REALM;
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+
+  /** Internal brand that lets {@link isAuthError} recognise errors from another copy of the package. */
+  get [BRAND](): true {
+    return true;
+  }
+}
+
+/** 401 with a bare `Bearer realm="…"` challenge: no credentials, or a guard reached without `req.auth`. */
+export class MissingTokenError extends AuthError {
+  readonly status = 401;
+  readonly statusCode = 401;
+  readonly code = 'ERR_MISSING_TOKEN';
+  readonly error = undefined;
+  readonly expose = true;
+  readonly reason: MissingTokenReason;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(reason: MissingTokenReason = 'token_missing', options?: AuthErrorOptions) {
+    super(reason, options);
+    this.reason = reason;
+    this.headers = { 'WWW-Authenticate': toChallenge({ realm: this.realm }) };
+  }
+}
+
+/** 400 `invalid_request`: the request is malformed (bad Authorization syntax, token in several places…). */
+export class InvalidRequestError extends AuthError {
+  readonly status = 400;
+  readonly statusCode = 400;
+  readonly code = 'ERR_INVALID_REQUEST';
+  readonly error = 'invalid_request';
+  readonly expose = true;
+  readonly reason: InvalidRequestReason;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(reason: InvalidRequestReason, options?: AuthErrorOptions) {
+    super(reason, options);
+    this.reason = reason;
+    this.headers = {
+      'WWW-Authenticate': toChallenge({ realm: this.realm, error: this.error, description: this.description }),
+    };
+  }
+}
+
+/** 401 `invalid_token`: the token is malformed, badly signed, expired, for another audience… */
+export class InvalidTokenError extends AuthError {
+  readonly status = 401;
+  readonly statusCode = 401;
+  readonly code = 'ERR_INVALID_TOKEN';
+  readonly error = 'invalid_token';
+  readonly expose = true;
+  readonly reason: InvalidTokenReason;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(reason: InvalidTokenReason, options?: AuthErrorOptions) {
+    super(reason, options);
+    this.reason = reason;
+    this.headers = {
+      'WWW-Authenticate': toChallenge({ realm: this.realm, error: this.error, description: this.description }),
+    };
+  }
+}
+
+/** Options of {@link InsufficientScopeError}. */
+export interface InsufficientScopeErrorOptions extends AuthErrorOptions {
+  /** Every value the failed guard requires, listed in the challenge's `scope` attribute. */
+  scope: readonly string[];
+}
+
+/** 403 `insufficient_scope`: a valid token without a scope or role the route requires. */
+export class InsufficientScopeError extends AuthError {
+  readonly status = 403;
+  readonly statusCode = 403;
+  readonly code = 'ERR_INSUFFICIENT_SCOPE';
+  readonly error = 'insufficient_scope';
+  readonly expose = true;
+  readonly reason: InsufficientScopeReason;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Every value the failed guard requires. */
+  readonly scope: readonly string[];
+
+  constructor(reason: InsufficientScopeReason, options: InsufficientScopeErrorOptions) {
+    super(reason, options);
+    this.reason = reason;
+    this.scope = Object.freeze([...options.scope]);
+    this.headers = {
+      'WWW-Authenticate': toChallenge({
+        realm: this.realm,
+        error: this.error,
+        description: this.description,
+        scope: this.scope,
+      }),
+    };
+  }
+}
+
+/** Options of {@link KeysUnavailableError}. */
+export interface KeysUnavailableErrorOptions extends AuthErrorOptions {
+  /** Seconds after which a retry may succeed (`Retry-After`). @default 5 */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * 503: the issuer's keys or metadata could not be obtained and no cached key fits the token. A server-side
+ * fault: the token may well be valid, so this is never answered as 401. No `WWW-Authenticate` challenge.
+ */
+export class KeysUnavailableError extends AuthError {
+  readonly status = 503;
+  readonly statusCode = 503;
+  readonly code = 'ERR_KEYS_UNAVAILABLE';
+  readonly error = undefined;
+  readonly expose = false;
+  readonly reason: KeysUnavailableReason;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Seconds after which a retry may succeed. */
+  readonly retryAfterSeconds: number;
+
+  constructor(reason: KeysUnavailableReason, options?: KeysUnavailableErrorOptions) {
+    super(reason, options);
+    this.reason = reason;
+    const retry = options?.retryAfterSeconds;
+    this.retryAfterSeconds = retry !== undefined && Number.isFinite(retry) ? Math.max(1, Math.ceil(retry)) : 5;
+    this.headers = { 'Retry-After': String(this.retryAfterSeconds) };
+  }
+}
+
+/**
+ * True when `value` is an {@link AuthError}, including one thrown by another copy of bearer-guard.
+ *
+ * @example
+ * app.use((err, req, res, next) => isAuthError(err) ? res.status(err.status).end() : next(err));
+ */
+export function isAuthError(value: unknown): value is AuthError {
+  if (value instanceof AuthError) return true;
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+/**
+ * 401 with a bare `Bearer realm="…"` challenge, answered by a guard (`requireScopes`, `requireRoles`,
+ * `requireScopesOrRoles`) reached without an identity set by `authenticate()`: fail closed. A kind of
+ * {@link MissingTokenError} (same status, challenge and `code`), with the reason `authentication_required`.
+ */
+export class AuthenticationRequiredError extends MissingTokenError {
+  declare readonly reason: 'authentication_required';
+
+  constructor(options?: AuthErrorOptions) {
+    super('authentication_required', options);
+  }
+}

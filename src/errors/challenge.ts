@@ -1,0 +1,55 @@
+/**
+ * The `WWW-Authenticate` value of RFC 6750 §3.
+ *
+ * RFC 6750 restricts `error`, `error_description` and `scope` to printable ASCII without `"` and `\`
+ * (`%x20-21 / %x23-5B / %x5D-7E`; `scope` without the space inside a token). Values are checked when the
+ * library is configured, and anything that would break the grammar is dropped here as a last line of
+ * defence, so a header can never carry a quote, a backslash, a control character or non-ASCII text.
+ */
+
+/** Parameters of one `Bearer` challenge. */
+export interface ChallengeParams {
+  /** The protection space; RFC 6750 §3 `realm`. */
+  realm: string;
+  /** The OAuth error code, absent when the request carried no credentials at all. */
+  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  /** A fixed, human-readable phrase. Never a token or claim value. */
+  description?: string;
+  /**
+   * Every value the failed guard requires (RFC 6750 §3 `scope`). Values that are not scope-tokens (a role
+   * with a space, non-ASCII text) and repeats are left out; with none left, so is the attribute.
+   */
+  scope?: readonly string[];
+}
+
+
+const ATTRIBUTE_FORBIDDEN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** True when `value` is a legal RFC 6750 `scope-token` (so it may appear in a `scope` attribute). */
+export function isScopeToken(value: string): boolean {
+  return SCOPE_TOKEN.test(value);
+}
+
+function quote(value: string): string {
+  return `"${value.replace(ATTRIBUTE_FORBIDDEN, '')}"`;
+}
+
+/**
+ * Builds a `Bearer` challenge: `Bearer realm="api", error="invalid_token", error_description="…"`.
+ *
+ * @example
+ * toChallenge({ realm: 'api' }) // 'Bearer realm="api"'
+ */
+export function toChallenge(params: ChallengeParams): string {
+  let value = `Bearer realm=${quote(params.realm)}`;
+  if (params.error !== undefined) value += `, error=${quote(params.error)}`;
+  if (params.description !== undefined) value += `, error_description=${quote(params.description)}`;
+  if (params.scope !== undefined) {
+    // Each value once; RFC 6750 §3 needs at least one scope-token, so an attribute with none is left out.
+    const scope = [...new Set(params.scope.filter((s) => SCOPE_TOKEN.test(s)))];
+    if (scope.length > 0) value += `, scope=${quote(scope.join(' '))}`;
+  }
+  return value;
+}

@@ -1,0 +1,60 @@
+/**
+ * The time claims (RFC 7519 §4.1.4–4.1.6): `exp` required; `exp`, `nbf`, `iat` finite NumericDates judged
+ * with a leeway; an optional age limit on `iat`. Times are in seconds.
+ */
+import type { InvalidTokenReason } from '../../errors/reasons.js';
+import { ownMember, type JsonObject } from '../../json.js';
+import { reject } from '../rejection.js';
+import type { ClaimPolicy } from './claim-policy.js';
+
+/** The time claims of a verified token, kept to re-check a cached token on every use. */
+export interface TokenTimes {
+  readonly exp: number;
+  readonly nbf: number | undefined;
+  readonly iat: number | undefined;
+}
+
+function numericDate(payload: JsonObject, name: 'exp' | 'nbf' | 'iat'): number | undefined {
+  const value = ownMember(payload, name);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) reject('claim_invalid', () => `${name} is not a NumericDate`);
+  return value;
+}
+
+/** Why `times` are not acceptable at `nowSec`, or `undefined` when they are. */
+export function judgeTimes(times: TokenTimes, nowSec: number, policy: ClaimPolicy): InvalidTokenReason | undefined {
+  const tolerance = policy.toleranceSec;
+  if (nowSec >= times.exp + tolerance) return 'token_expired';
+  if (times.nbf !== undefined && nowSec < times.nbf - tolerance) return 'token_not_yet_valid';
+  if (times.iat !== undefined && times.iat > nowSec + tolerance) return 'token_issued_in_future';
+  if (policy.maxTokenAgeSec !== undefined && nowSec - times.iat! > policy.maxTokenAgeSec + tolerance) {
+    return 'token_too_old';
+  }
+  return undefined;
+}
+
+/** What the debug log says about a time rejection. */
+export function describeTimes(times: TokenTimes, nowSec: number, policy: ClaimPolicy): string {
+  const now = Math.floor(nowSec);
+  const parts = [`now ${now}`, `exp ${times.exp}`];
+  if (times.nbf !== undefined) parts.push(`nbf ${times.nbf}`);
+  if (times.iat !== undefined) parts.push(`iat ${times.iat}`);
+  parts.push(`clock tolerance ${policy.toleranceSec} s`);
+  if (policy.maxTokenAgeSec !== undefined) parts.push(`max token age ${policy.maxTokenAgeSec} s`);
+  return parts.join(', ');
+}
+
+/** Reads and judges `exp`, `nbf` and `iat`. */
+export function checkTimes(payload: JsonObject, nowSec: number, policy: ClaimPolicy): TokenTimes {
+  const exp = numericDate(payload, 'exp');
+  const nbf = numericDate(payload, 'nbf');
+  const iat = numericDate(payload, 'iat');
+  if (exp === undefined) reject('claim_missing', () => 'exp is missing');
+  if (iat === undefined && policy.maxTokenAgeSec !== undefined) {
+    reject('claim_missing', () => 'iat is missing (required by maxTokenAge)');
+  }
+  const times = { exp, nbf, iat };
+  const problem = judgeTimes(times, nowSec, policy);
+  if (problem !== undefined) reject(problem, () => describeTimes(times, nowSec, policy));
+  return times;
+}

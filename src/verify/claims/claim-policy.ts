@@ -1,0 +1,15 @@
+/** How the claims stage judges a verified payload: times, audience, required claims. Times in seconds. */
+
+/** The claim rules of one verifier, resolved once. */
+export interface ClaimPolicy {
+  /** Leeway on `exp`, `nbf` and `iat`, in seconds. */
+  readonly toleranceSec: number;
+  /** Oldest accepted `iat`, in seconds before now; `undefined` for no limit. */
+  readonly maxTokenAgeSec: number | undefined;
+  /** Accepted audiences. */
+  readonly audiences: ReadonlySet<string>;
+  /** The claim checked against {@link ClaimPolicy.audiences}. */
+  readonly audienceClaim: 'aud' | 'client_id';
+  /** Claims that must be present with exactly this value. */
+  readonly requiredClaims: readonly (readonly [string, string | number | boolean])[];
+}

@@ -1,0 +1,141 @@
+/**
+ * {@link VerifierOptions} → {@link VerifierConfig}: every option validated once, at creation, with the
+ * option toolkit (a `TypeError` naming the option), returning plain data. Nothing is created or fetched
+ * here: key stores, the issuer matcher and the cache are assembled from the result in one place
+ * (`createVerifier`).
+ */
+import { toFetchableUrl } from '../../http/url-policy.js';
+import {
+  booleanOption,
+  fail,
+  numberOption,
+  oneOf,
+  optionsObject,
+  realmOption,
+  stringList,
+} from '../../options/option-checks.js';
+import { resolveTokenCacheOptions } from '../cache/token-cache.js';
+import { resolveClaimLocations, toClaimLocations } from '../identity/claim-locations.js';
+import type { IssuerProfile } from '../issuer-family.js';
+import { TENANT_PLACEHOLDER } from '../issuer/match-issuer.js';
+import { getAlgorithmSpec, isForbiddenAlgorithm, SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
+import { resolveKeyOptions } from '../keys/key-options.js';
+import type { VerifierOptions } from '../verifier-options.js';
+import type { VerifierConfig } from './verifier-config.js';
+
+/** Default leeway on `exp`, `nbf` and `iat`, in seconds. */
+export const DEFAULT_CLOCK_TOLERANCE = 60;
+/**
+ * Largest accepted `clockTolerance`, in seconds: five minutes. A larger value is almost always milliseconds
+ * given by mistake (`60000` would accept a token expired 16 hours ago).
+ */
+export const MAX_CLOCK_TOLERANCE = 300;
+/** Default longest token, in characters. */
+export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
+
+/** Every option name of {@link VerifierOptions}. */
+export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
+  'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
+  'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
+  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache',
+]);
+
+function resolveAlgorithms(value: unknown): Set<string> {
+  if (value === undefined) return new Set(SUPPORTED_ALGORITHMS);
+  if (!Array.isArray(value) || value.length === 0) fail('algorithms', 'must be a non-empty array');
+  for (const alg of value) {
+    if (typeof alg !== 'string') fail('algorithms', 'must only hold strings');
+    if (isForbiddenAlgorithm(alg)) fail('algorithms', `must not contain "${alg}": only asymmetric algorithms are supported`);
+    if (getAlgorithmSpec(alg) === undefined) {
+      fail('algorithms', `contains the unsupported "${alg}" (supported: ${SUPPORTED_ALGORITHMS.join(', ')})`);
+    }
+  }
+  return new Set(value as string[]);
+}
+
+function resolveJwksUri(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') fail('jwksUri', 'must be a string');
+  const url = toFetchableUrl(value);
+  if (typeof url === 'string') fail('jwksUri', url);
+  return url.href;
+}
+
+function resolveIssuers(value: unknown, jwksUri: string | undefined): string[] {
+  const issuers = stringList(value, 'issuer', { required: true, printable: true })!;
+  for (const issuer of issuers) {
+    const templates = issuer.split(TENANT_PLACEHOLDER).length - 1;
+    if (templates > 1) fail('issuer', `may hold "${TENANT_PLACEHOLDER}" at most once per value`);
+    if (templates === 1 && jwksUri === undefined) {
+      fail('jwksUri', `is required when an issuer is a "${TENANT_PLACEHOLDER}" template (it cannot be discovered)`);
+    }
+    if (jwksUri === undefined) {
+      const url = toFetchableUrl(issuer);
+      if (typeof url === 'string') fail('issuer', `is used for discovery and ${url} (or set "jwksUri")`);
+    }
+  }
+  return issuers;
+}
+
+function resolveRequiredClaims(value: unknown): [string, string | number | boolean][] {
+  if (value === undefined) return [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('requiredClaims', 'must be an object');
+  const entries = Object.entries(value);
+  for (const [, expected] of entries) {
+    if (!['string', 'number', 'boolean'].includes(typeof expected)) {
+      fail('requiredClaims', 'must map claim names to strings, numbers or booleans');
+    }
+  }
+  return entries as [string, string | number | boolean][];
+}
+
+function toSet(list: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  return list === undefined ? undefined : new Set(list);
+}
+
+/**
+ * Validates `options` and returns the verifier's configuration. `profiles` are the issuer family names the
+ * `profile` option accepts.
+ */
+export function resolveOptions(options: VerifierOptions, profiles: readonly IssuerProfile[]): VerifierConfig {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError('bearer-guard: options must be an object with at least "issuer" and "audience"');
+  }
+  const given = optionsObject(options, '', VERIFIER_OPTION_NAMES)!;
+  const jwksUri = resolveJwksUri(given.jwksUri);
+  const issuers = resolveIssuers(given.issuer, jwksUri);
+  const audiences = stringList(given.audience, 'audience', { required: true, printable: true })!;
+  const maxTokenLength =
+    numberOption(given.maxTokenLength, 'maxTokenLength', { min: 256, integer: true, unit: 'characters' }) ??
+    DEFAULT_MAX_TOKEN_LENGTH;
+  return {
+    realm: realmOption(given.realm),
+    profile: oneOf(given.profile, 'profile', profiles) ?? 'generic',
+    maxTokenLength,
+    header: {
+      algorithms: resolveAlgorithms(given.algorithms),
+      requireAtJwt: oneOf(given.requiredTokenType, 'requiredTokenType', ['at+jwt']) === 'at+jwt',
+    },
+    claims: {
+      toleranceSec:
+        numberOption(given.clockTolerance, 'clockTolerance', { min: 0, max: MAX_CLOCK_TOLERANCE, unit: 'seconds' }) ??
+        DEFAULT_CLOCK_TOLERANCE,
+      maxTokenAgeSec: numberOption(given.maxTokenAge, 'maxTokenAge', { min: 0, unit: 'seconds' }),
+      audiences: new Set(audiences),
+      audienceClaim: oneOf(given.audienceClaim, 'audienceClaim', ['aud', 'client_id']) ?? 'aud',
+      requiredClaims: resolveRequiredClaims(given.requiredClaims),
+    },
+    caller: {
+      allowedClientIds: toSet(stringList(given.allowedClientIds, 'allowedClientIds', { printable: true })),
+      allowedTenants: toSet(stringList(given.allowedTenants, 'allowedTenants', { printable: true })),
+    },
+    // The profile does not add claim locations: a preset spells its own out in `claims`.
+    locations: resolveClaimLocations(toClaimLocations(given.claims)),
+    issuers,
+    jwksUri,
+    excludedTenants: stringList(given.excludedTenants, 'excludedTenants', { printable: true }) ?? [],
+    validateKeyIssuer: booleanOption(given.validateKeyIssuer, 'validateKeyIssuer') !== false,
+    cache: resolveTokenCacheOptions(given.cache),
+    keys: resolveKeyOptions(given.keys as VerifierOptions['keys']),
+  };
+}

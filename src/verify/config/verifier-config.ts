@@ -1,0 +1,29 @@
+/** The verifier's configuration once validated: plain data, no stores, no network. */
+import type { IssuerProfile } from '../issuer-family.js';
+import type { CallerPolicy } from '../caller/check-caller.js';
+import type { ClaimPolicy } from '../claims/claim-policy.js';
+import type { ResolvedTokenCacheOptions } from '../cache/token-cache.js';
+import type { HeaderPolicy } from '../format/check-header.js';
+import type { ResolvedClaimLocations } from '../identity/claim-locations.js';
+import type { ResolvedKeyOptions } from '../keys/key-options.js';
+
+/** Everything a verifier needs, validated once at creation. */
+export interface VerifierConfig {
+  readonly realm: string;
+  /** The issuer family's name; the assembly looks the family up. */
+  readonly profile: IssuerProfile;
+  readonly maxTokenLength: number;
+  readonly header: HeaderPolicy;
+  readonly claims: ClaimPolicy;
+  readonly caller: CallerPolicy;
+  readonly locations: ResolvedClaimLocations;
+  /** The configured issuers (exact values and `{tenantid}` templates), without repeats. */
+  readonly issuers: readonly string[];
+  /** A fixed JWK Set URL; `undefined` to discover each issuer's. */
+  readonly jwksUri: string | undefined;
+  /** `tid` values refused whatever the issuer. */
+  readonly excludedTenants: readonly string[];
+  readonly validateKeyIssuer: boolean;
+  readonly cache: ResolvedTokenCacheOptions | false;
+  readonly keys: ResolvedKeyOptions;
+}

@@ -1,0 +1,115 @@
+/** The options of `createVerifier()` and what the provider presets return. */
+import type { ClaimLocationLists, ClaimLocations } from './identity/claim-types.js';
+import type { KeyOptions } from './keys/key-options.js';
+import type { TokenCacheOptions } from './cache/token-cache.js';
+import type { IssuerProfile } from './issuer-family.js';
+
+
+/** Options of {@link createVerifier}. Every duration is in the unit its name or description states. */
+export interface VerifierOptions {
+  /**
+   * Accepted issuer(s), matched exactly against `iss`. A value containing the literal `{tenantid}` is an
+   * Entra-style multi-tenant template: it matches an `iss` whose tenant segment equals the token's `tid`
+   * (and then `jwksUri` is required).
+   */
+  issuer: string | readonly string[];
+  /** Accepted audience(s); the token's `aud` (string or array) must contain one of them. */
+  audience: string | readonly string[];
+  /**
+   * The JWK Set URL. When absent it is discovered per issuer: `<issuer>/.well-known/openid-configuration`,
+   * then RFC 8414's `/.well-known/oauth-authorization-server` inserted before the issuer's path, then
+   * appended to it. HTTPS only, except on loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`).
+   */
+  jwksUri?: string;
+  /**
+   * Allowed `alg` values. Only asymmetric algorithms are supported; `none` and `HS*` are refused.
+   * @default ['RS256','RS384','RS512','PS256','PS384','PS512','ES256','ES384','ES512','EdDSA','Ed25519']
+   */
+  algorithms?: readonly string[];
+  /**
+   * Seconds of leeway on `exp`, `nbf` and `iat`.
+   * @default 60
+   */
+  clockTolerance?: number;
+  /**
+   * The `realm` of every `WWW-Authenticate` challenge.
+   * @default "api"
+   */
+  realm?: string;
+  /**
+   * Reject tokens whose `iat` is older than this many seconds (then `iat` is required).
+   * @default undefined (no age limit)
+   */
+  maxTokenAge?: number;
+  /**
+   * Require the RFC 9068 header `typ: at+jwt` (also `application/at+jwt`, any case). By default `typ` may be
+   * absent, `JWT` or `at+jwt`; any other value is refused.
+   * @default undefined
+   */
+  requiredTokenType?: 'at+jwt';
+  /**
+   * Claim checked against {@link VerifierOptions.audience}. Set to `client_id` only for issuers whose
+   * access tokens carry no `aud` (Amazon Cognito client-credentials tokens); the token must then have no
+   * `aud` at all.
+   * @default "aud"
+   */
+  audienceClaim?: 'aud' | 'client_id';
+  /** Accept only these calling applications (matched against the resolved client id). */
+  allowedClientIds?: readonly string[];
+  /** Accept only these tenants (matched against the resolved tenant id). */
+  allowedTenants?: readonly string[];
+  /**
+   * Refuse tokens whose `tid` claim is one of these (compared case-insensitively) with
+   * `tenant_not_allowed`, checked with the issuer, before any key is fetched. `entraId()` with
+   * `tenantId: 'organizations'` sets it to the personal Microsoft accounts tenant.
+   * @default []
+   */
+  excludedTenants?: readonly string[];
+  /** Claims that must be present with exactly this value, e.g. `{ token_use: 'access' }`. */
+  requiredClaims?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Where scopes, roles, client id and tenant live. Each list given replaces the generic default of that
+   * name; a preset returns all four lists, so extend one with `claims: { ...preset.claims, roles: [...] }`.
+   */
+  claims?: ClaimLocations;
+  /**
+   * Issuer family: precise rejection reasons, the family's access-token shape (an Entra token without
+   * `azp`/`appid` is refused) and the `isAppOnly` rule. Set by the provider presets; it does not change
+   * where claims are read (see {@link VerifierOptions.claims}).
+   * @default "generic"
+   */
+  profile?: IssuerProfile;
+  /**
+   * Check a JWK's own `issuer` member (Entra publishes `https://login.microsoftonline.com/{tenantid}/v2.0`)
+   * against the token's issuer and tenant, where the key has one.
+   * @default true
+   */
+  validateKeyIssuer?: boolean;
+  /**
+   * Longest accepted token, in characters, enforced before any decoding or cryptography.
+   * @default 16384
+   */
+  maxTokenLength?: number;
+  /** How keys and metadata are fetched and cached. */
+  keys?: KeyOptions;
+  /**
+   * The verified-token cache: a token already verified is answered from memory (its `exp`/`nbf` are
+   * re-checked on every hit, and it is dropped when its signing key leaves the JWK Set). `false` turns it
+   * off.
+   */
+  cache?: TokenCacheOptions | false;
+}
+
+/**
+ * The options a provider preset (`entraId()`, `auth0()`, `okta()`, `keycloak()`, `cognito()`, `rfc9068()`)
+ * returns: plain {@link VerifierOptions} whose claim locations and required claims are always spelled out,
+ * so what the preset does is visible and can be extended by spreading:
+ * `{ ...preset, claims: { ...preset.claims, roles: [...preset.claims.roles, 'groups'] } }`.
+ */
+export interface PresetOptions extends VerifierOptions {
+  /** Every claim location the preset reads. */
+  claims: ClaimLocationLists;
+  /** The claim values the preset requires (`{}` when none). */
+  requiredClaims: Readonly<Record<string, string | number | boolean>>;
+}
+
