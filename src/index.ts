@@ -96,6 +96,14 @@ export {
   type VerifyEvent,
 } from './events/verify-events.js';
 
+export type { SharedStore } from './stores/shared-store.js';
+export {
+  createRedisStore,
+  type IoRedisClientLike,
+  type NodeRedisClientLike,
+  type RedisStoreOptions,
+} from './stores/redis-store.js';
+
 export { entraId, type EntraIdOptions } from './profiles/entra/preset.js';
 export { auth0, type Auth0Options } from './profiles/auth0/preset.js';
 export { cognito, type CognitoOptions } from './profiles/cognito/preset.js';

@@ -1,0 +1,69 @@
+/**
+ * A {@link SharedStore} on Redis, through the client the application already has: `redis` (node-redis 4
+ * and later) or `ioredis`, both optional peer dependencies, never loaded by bearer-guard itself. Each
+ * operation is one Redis command (`SET … PX … NX`, `GET`, `SET … PX`), so expiry and first-sight decisions
+ * are Redis's own and hold across the fleet. Keys are prefixed (default `bearer-guard:`).
+ */
+import { fail, optionsObject, stringOption } from '../options/option-checks.js';
+import type { SharedStore } from './shared-store.js';
+
+/** A node-redis client (v4 and later): `createClient()` from the `redis` package, connected. */
+export interface NodeRedisClientLike {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** An `ioredis` client. */
+export interface IoRedisClientLike {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/** Options of {@link createRedisStore}. */
+export interface RedisStoreOptions {
+  /** Prepended to every key, so several uses of one Redis never collide. @default "bearer-guard:" */
+  prefix?: string;
+}
+
+const WHERE = 'createRedisStore()';
+
+/** Sends one command with whichever client was given. */
+function commandSender(client: unknown): (args: string[]) => Promise<unknown> {
+  if (typeof client === 'object' && client !== null) {
+    const { sendCommand, call } = client as Partial<NodeRedisClientLike & IoRedisClientLike>;
+    // ioredis also has a `sendCommand`, taking a Command object: its `call` comes first.
+    if (typeof call === 'function') return ([command, ...args]) => call.call(client, command!, ...args);
+    if (typeof sendCommand === 'function') return (args) => sendCommand.call(client, args);
+  }
+  return fail('client', 'must be a connected node-redis (redis) or ioredis client', WHERE);
+}
+
+/** A whole number of milliseconds, at least 1 (Redis refuses `PX 0`). */
+function px(ttlMs: number): string {
+  return String(Math.max(1, Math.ceil(ttlMs)));
+}
+
+/**
+ * A {@link SharedStore} on the Redis that `client` is connected to.
+ *
+ * @example
+ * import { createClient } from 'redis';
+ * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const store = createRedisStore(redis);
+ */
+export function createRedisStore(client: NodeRedisClientLike | IoRedisClientLike, options?: RedisStoreOptions): SharedStore {
+  const send = commandSender(client);
+  const given = optionsObject(options, '', ['prefix'], WHERE) ?? {};
+  const prefix = given.prefix === undefined ? 'bearer-guard:' : (stringOption(given.prefix, 'prefix', WHERE) ?? '');
+  return {
+    async addIfAbsent(key, value, ttlMs) {
+      return (await send(['SET', prefix + key, value, 'PX', px(ttlMs), 'NX'])) === 'OK';
+    },
+    async get(key) {
+      const value = await send(['GET', prefix + key]);
+      if (value === null || value === undefined) return undefined;
+      return typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+    },
+    async set(key, value, ttlMs) {
+      await send(['SET', prefix + key, value, 'PX', px(ttlMs)]);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * A real `redis-server` for the tests, started on a free loopback port with no persistence, and stopped
+ * after. `redis-server` must be on the PATH (Debian: `apt-get install redis-server`; CI installs it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A running redis-server. */
+export interface RedisServer {
+  /** `redis://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a redis-server on 127.0.0.1 and a free port; resolves once it accepts connections. */
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.once('error', (error) =>
+      reject(new Error(`redis-server could not be started (is it installed? apt-get install redis-server): ${error.message}`)),
+    );
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
