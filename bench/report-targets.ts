@@ -4,7 +4,7 @@
  * (solo runs drift with the machine; two busy servers sharing a core weigh on the heavier one), so neither
  * alone may claim a target.
  */
-import type { ReportInput, Summaries } from './report.js';
+import type { ReportInput, Summaries } from './report-types.js';
 import { check, fixed } from './stats.js';
 
 /** Met when every measured figure (NaN: not measured) passes `passes`; unmet when none was measured. */

@@ -4,49 +4,12 @@
  * check of each performance target (bench/report-targets.ts).
  */
 import { CONTENDERS, type Contender } from './contenders.js';
-import type { DuelResult } from './duel.js';
-import type { HerdResult } from './herd.js';
 import type { RunResult } from './load.js';
 import { renderTargets } from './report-targets.js';
-import { fixed, summarizeDuels, summarizeSolo, type DuelSummary, type SoloSummary } from './stats.js';
-import type { BenchAlgorithm } from './tokens.js';
+import { fixed, summarizeDuels, summarizeSolo } from './stats.js';
+import type { ReportInput, Summaries } from './report-types.js';
 
-/** A load workload. */
-export interface Workload {
-  readonly id: string;
-  readonly title: string;
-  readonly alg: BenchAlgorithm;
-  readonly tokens: readonly string[];
-}
-
-/** Everything a report is made of. */
-export interface ReportInput {
-  readonly settings: {
-    rounds: number;
-    duelRounds: number;
-    durationSec: number;
-    warmupSec: number;
-    connections: number;
-    pool: number;
-    memoryTokens: number;
-    pinned: boolean;
-  };
-  readonly machine: string;
-  readonly workloads: readonly Workload[];
-  /** Solo runs per `workload|contender`, one per round, in round order. */
-  readonly results: ReadonlyMap<string, RunResult[]>;
-  /** Head-to-head runs per `workload|contender`, one per round. */
-  readonly duels: ReadonlyMap<string, DuelResult[]>;
-  readonly herd: readonly HerdResult[];
-  readonly memory: { total: number; samples: { tokens: number; heapMiB: number }[] };
-  readonly micro: Record<string, Record<string, number>>;
-}
-
-/** The summaries of a report, by workload and contender. */
-export interface Summaries {
-  solo(workload: string, contender: Contender): SoloSummary | undefined;
-  duel(workload: string, contender: Contender): DuelSummary | undefined;
-}
+export type { ReportInput, Summaries, Workload } from './report-types.js';
 
 function summaries(input: ReportInput): Summaries {
   const runsOf = (workload: string, contender: Contender): RunResult[] | undefined =>
