@@ -74,6 +74,7 @@ export { authenticate, type AuthenticateOptions } from './middleware/authenticat
 export { requireRoles, requireScopes, requireScopesOrRoles } from './middleware/require-grants.js';
 export type { GuardOptions, MatchGuardOptions } from './middleware/guard-options.js';
 export { authErrorHandler, toAuthErrorBody, type AuthErrorBody } from './middleware/error-handler.js';
+export { getAuth } from './middleware/get-auth.js';
 export type { AuthRequest, ErrorMiddleware, Middleware, NextFunction } from './middleware/handler-types.js';
 
 export {

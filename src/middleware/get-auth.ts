@@ -1,0 +1,24 @@
+/**
+ * `getAuth(req)`: the verified identity of a request, typed as {@link AuthInfo} (not `AuthInfo | undefined`),
+ * for route handlers behind `authenticate()`. Without one it throws the same 401 a guard answers, so a
+ * handler mounted without `authenticate()` fails closed instead of reading `undefined`.
+ */
+import { AuthenticationRequiredError } from '../errors/auth-errors.js';
+import type { AuthInfo } from '../verify/identity/auth-info.js';
+import { issuedRealm } from '../verify/identity/issued-identity.js';
+
+/**
+ * The identity `authenticate()` attached to `req`. Throws {@link AuthenticationRequiredError} (401, an
+ * `AuthError` that `authErrorHandler()` and the frameworks' final handlers answer) when there is none, or
+ * when `req.auth` holds something bearer-guard did not verify.
+ *
+ * @example
+ * app.get('/receipts', requireScopes('receipts.read'), (req, res) => {
+ *   res.json({ caller: getAuth(req).clientId }); // AuthInfo, no `?.` needed
+ * });
+ */
+export function getAuth(req: { readonly auth?: unknown }): AuthInfo {
+  const auth = req.auth;
+  if (issuedRealm(auth) === undefined) throw new AuthenticationRequiredError();
+  return auth as AuthInfo;
+}
