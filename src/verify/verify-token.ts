@@ -147,7 +147,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       stage = 'identity';
       const { clientId, tenantId } = readCaller(payload, locations);
       const auth = toAuthInfo(
-        { token, header: jws.header, payload, issuer: matched.issuer, audience, clientId, tenantId, exp: times.exp },
+        { token, format: 'jws', header: jws.header, payload, issuer: matched.issuer, audience, clientId, tenantId, exp: times.exp },
         locations,
         family,
         realm,

@@ -9,6 +9,7 @@ import { hasGrants, toRequirement } from '../../src/guards/check-grants.js';
 function identity(scopes: string[], roles: string[] = []): AuthInfo {
   return Object.freeze({
     token: 'unused',
+    format: 'jws',
     header: {},
     payload: {},
     issuer: 'https://login.example.com/',

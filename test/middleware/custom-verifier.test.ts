@@ -20,6 +20,7 @@ import { FRAMEWORKS } from '../helpers/frameworks.js';
 
 const IDENTITY: AuthInfo = Object.freeze({
   token: 'opaque',
+  format: 'opaque',
   header: {},
   payload: {},
   issuer: 'https://login.example.com/',

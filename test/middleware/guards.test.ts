@@ -324,6 +324,7 @@ describe.each(FRAMEWORKS)('$name', ({ build }) => {
 describe('custom verifiers', () => {
   const auth: AuthInfo = Object.freeze({
     token: 'opaque',
+    format: 'opaque',
     header: {},
     payload: {},
     issuer: 'https://login.example.com/',

@@ -38,11 +38,16 @@ interface LockEntry {
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as T;
 
 describe('supply chain', () => {
-  it('declares exactly jose and lru-cache as runtime dependencies, and no optional, peer or bundled ones', () => {
+  it('declares exactly jose and lru-cache as runtime dependencies, no optional or bundled ones, and only optional Redis clients as peers', () => {
     const manifest = readJson<Manifest>('package.json');
     expect(Object.keys(manifest.dependencies ?? {}).sort()).toEqual(RUNTIME);
     expect(manifest.optionalDependencies ?? {}).toEqual({});
-    expect(manifest.peerDependencies ?? {}).toEqual({});
+    // A Redis client is the application's own choice, used through createRedisStore(client): optional peers only.
+    expect(manifest.peerDependencies ?? {}).toEqual({ ioredis: '>=5', redis: '>=4' });
+    expect((manifest as { peerDependenciesMeta?: unknown }).peerDependenciesMeta).toEqual({
+      ioredis: { optional: true },
+      redis: { optional: true },
+    });
     expect(manifest.bundleDependencies ?? manifest.bundledDependencies).toBeUndefined();
   });
 

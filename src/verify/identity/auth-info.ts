@@ -1,5 +1,6 @@
 /** The verified identity of the calling application. */
 import type { JsonObject } from '../../json.js';
+import type { TokenFormat } from '../format/identify-format.js';
 
 /**
  * The verified identity of the calling application, attached to `req.auth`. Deeply frozen: the object, its
@@ -8,8 +9,13 @@ import type { JsonObject } from '../../json.js';
  * `string[]` is expected.
  */
 export interface AuthInfo {
-  /** The raw access token. Never log it. */
+  /** The raw access token, as sent. Never log it. */
   readonly token: string;
+  /**
+   * How the token was judged: `jws` (a signed JWT verified locally), `jwe` (an encrypted JWT, decrypted then
+   * verified locally) or `opaque` (validated by the issuer's introspection endpoint).
+   */
+  readonly format: TokenFormat;
   /** The decoded JOSE header. */
   readonly header: Readonly<JsonObject>;
   /** Every claim of the token. */

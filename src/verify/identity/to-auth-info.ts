@@ -3,6 +3,7 @@
  * configured for its issuer. Values of unexpected types grant nothing; the result is deeply frozen, so a
  * cached identity shared between requests cannot be altered by one of them.
  */
+import type { TokenFormat } from '../format/identify-format.js';
 import type { AuthInfo } from './auth-info.js';
 import type { IssuerFamily } from '../issuer-family.js';
 import { ownMember, type JsonObject } from '../../json.js';
@@ -89,6 +90,7 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 /** The parts of a verified token an {@link AuthInfo} is built from. */
 export interface VerifiedToken {
   readonly token: string;
+  readonly format: TokenFormat;
   readonly header: JsonObject;
   readonly payload: JsonObject;
   readonly issuer: string;
@@ -114,6 +116,7 @@ export function toAuthInfo(
   // verifier share a few hidden classes and none is built through a slow generic copy.
   const info: Writable<AuthInfo> = {
     token: verified.token,
+    format: verified.format,
     header: deepFreeze(verified.header),
     payload: deepFreeze(payload),
     issuer: verified.issuer,

@@ -20,6 +20,7 @@ const generic = FAMILIES.get('generic')!;
 function verified(payload: JsonObject, extra: Partial<VerifiedToken> = {}): VerifiedToken {
   return {
     token: 'header.payload.signature',
+    format: 'jws',
     header: { alg: 'RS256', kid: 'k1' },
     payload,
     issuer: 'https://id.example.com/',
