@@ -3,7 +3,7 @@
  * after. `redis-server` must be on the PATH (Debian: `apt-get install redis-server`; CI installs it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 /** A running redis-server. */
 export interface RedisServer {
@@ -11,17 +11,6 @@ export interface RedisServer {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts a redis-server on 127.0.0.1 and a free port; resolves once it accepts connections. */
