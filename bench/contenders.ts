@@ -10,7 +10,7 @@ import { auth as eojbAuth } from 'express-oauth2-jwt-bearer';
 import { expressjwt } from 'express-jwt';
 import jwksRsa from 'jwks-rsa';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { authenticate } from '../src/index.js';
+import { authenticate } from '../dist/index.js';
 
 /** The contenders, in report order. */
 export const CONTENDERS = [

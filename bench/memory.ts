@@ -5,7 +5,7 @@
  * JSON line.
  * Environment: BENCH_MEMORY_TOKENS (default 1000000).
  */
-import { createVerifier } from '../src/index.js';
+import { createVerifier } from '../dist/index.js';
 import { startJwksServer } from './jwks-server.js';
 import { createBenchKeys, signBenchToken } from './tokens.js';
 

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { createVerifier } from '../src/index.js';
+import { createVerifier } from '../dist/index.js';
 import { startJwksServer } from './jwks-server.js';
 import { createBenchKeys, signPool, type BenchAlgorithm } from './tokens.js';
 

@@ -35,18 +35,21 @@ function checkCritical(header: JsonObject): void {
   }
 }
 
+function refuseType(typ: unknown, requireAtJwt: boolean): never {
+  reject('token_type_invalid', () => `typ ${shown(typ)} is not ${requireAtJwt ? 'at+jwt' : 'absent, JWT or at+jwt'}`);
+}
+
 function checkType(header: JsonObject, requireAtJwt: boolean): void {
   const typ = ownMember(header, 'typ');
   if (typ === undefined) {
     if (requireAtJwt) reject('token_type_invalid', () => 'typ is missing; at+jwt is required');
     return;
   }
-  const refused = (): string => `typ ${shown(typ)} is not ${requireAtJwt ? 'at+jwt' : 'absent, JWT or at+jwt'}`;
-  if (typeof typ !== 'string') reject('token_type_invalid', refused);
+  if (typeof typ !== 'string') refuseType(typ, requireAtJwt);
   const type = normalizeType(typ);
   if (type === 'at+jwt') return;
   if (type === 'jwt' && !requireAtJwt) return;
-  reject('token_type_invalid', refused);
+  refuseType(typ, requireAtJwt);
 }
 
 /** Checks `header` under `policy`; rejects a token that breaks a rule. */

@@ -38,17 +38,23 @@ export function checkKeyIssuer(
 ): void {
   const keyIssuer = entry.issuer;
   if (keyIssuer === undefined || keyIssuer === iss) return;
-  const mismatch = (): string => `the key's issuer ${shown(keyIssuer)} does not vouch for iss ${shown(iss)} (tid ${shown(tid)})`;
-  if (keyIssuer.trim() === '') reject('key_issuer_mismatch', mismatch);
-  if (typeof tid !== 'string' || tid === '') reject('key_issuer_mismatch', mismatch);
+  if (keyIssuer.trim() === '' || typeof tid !== 'string' || tid === '') mismatch(keyIssuer, iss, tid);
   if (tenantSegment(iss) !== tid) reject('tenant_mismatch', () => `iss ${shown(iss)} does not name the tid ${shown(tid)}`);
-  const withTenant = (value: string): string => value.replaceAll(TENANT_PLACEHOLDER, () => tid); // no `$` patterns
-  const effective = withTenant(keyIssuer);
+  const effective = withTenant(keyIssuer, tid);
   if (effective === iss || family.isIssuerAlias(iss, effective)) return;
   if (tenantSegment(effective) === tid) {
     for (const configured of configuredIssuers) {
-      if (withTenant(configured) === effective) return;
+      if (withTenant(configured, tid) === effective) return;
     }
   }
-  reject('key_issuer_mismatch', mismatch);
+  mismatch(keyIssuer, iss, tid);
+}
+
+/** `value` with `{tenantid}` replaced by `tid` (a replacer function, so `$` patterns in `tid` mean nothing). */
+function withTenant(value: string, tid: string): string {
+  return value.replaceAll(TENANT_PLACEHOLDER, () => tid);
+}
+
+function mismatch(keyIssuer: string, iss: string, tid: unknown): never {
+  reject('key_issuer_mismatch', () => `the key's issuer ${shown(keyIssuer)} does not vouch for iss ${shown(iss)} (tid ${shown(tid)})`);
 }
