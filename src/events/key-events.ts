@@ -17,10 +17,15 @@ export type RefreshTrigger = 'initial' | 'stale' | 'expired' | 'unknown_kid' | '
 
 /** A key set or metadata document was fetched and accepted. */
 export interface KeysFetchedEvent {
+  /** The event kind. */
   readonly type: 'fetched';
+  /** What was fetched: a JWK Set or issuer metadata. */
   readonly resource: KeyResource;
+  /** The URL (credentials redacted). */
   readonly url: string;
+  /** Why the fetch started. */
   readonly trigger: RefreshTrigger;
+  /** Milliseconds the fetch took. */
   readonly durationMs: number;
   /** Usable keys in the set (JWKS only). */
   readonly keys?: number;
@@ -30,19 +35,29 @@ export interface KeysFetchedEvent {
 
 /** A refresh changed the key set. Keys without `kid` are listed as `#<n>` by position. */
 export interface KeysRotatedEvent {
+  /** The event kind. */
   readonly type: 'rotated';
+  /** What changed: always the JWK Set. */
   readonly resource: 'jwks';
+  /** The URL (credentials redacted). */
   readonly url: string;
+  /** The `kid`s of keys that appeared. */
   readonly added: readonly string[];
+  /** The `kid`s of keys that left the set (tokens they signed are refused from now on). */
   readonly removed: readonly string[];
 }
 
 /** A fetch failed. */
 export interface KeysRefreshFailedEvent {
+  /** The event kind. */
   readonly type: 'refresh_failed';
+  /** What was fetched: a JWK Set or issuer metadata. */
   readonly resource: KeyResource;
+  /** The URL (credentials redacted). */
   readonly url: string;
+  /** Why the fetch started. */
   readonly trigger: RefreshTrigger;
+  /** The class of fault. */
   readonly kind: FetchFailureKind;
   /** A sentence naming the URL and the fault. */
   readonly message: string;
@@ -62,8 +77,11 @@ export interface KeysRefreshFailedEvent {
  * first such request after each failed refresh).
  */
 export interface KeysServedStaleEvent {
+  /** The event kind. */
   readonly type: 'served_stale';
+  /** What was fetched: a JWK Set or issuer metadata. */
   readonly resource: KeyResource;
+  /** The URL (credentials redacted). */
   readonly url: string;
   /** Milliseconds since the copy was fetched. */
   readonly ageMs: number;

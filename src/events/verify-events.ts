@@ -41,6 +41,7 @@ export interface RequestPlace {
 
 /** A token was accepted. */
 export interface TokenAcceptedEvent extends RequestPlace {
+  /** The event kind. */
   readonly type: 'accepted';
   /** Whether the verified-token cache answered. */
   readonly cached: boolean;
@@ -52,6 +53,7 @@ export interface TokenAcceptedEvent extends RequestPlace {
 
 /** A request was refused. */
 export interface TokenRejectedEvent extends RequestPlace {
+  /** The event kind. */
   readonly type: 'rejected';
   /** The stage that refused it. */
   readonly stage: OutcomeStage;

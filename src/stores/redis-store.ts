@@ -9,11 +9,13 @@ import type { SharedStore } from './shared-store.js';
 
 /** A node-redis client (v4 and later): `createClient()` from the `redis` package, connected. */
 export interface NodeRedisClientLike {
+  /** Sends one raw command (`['SET', key, value, …]`). */
   sendCommand(args: string[]): Promise<unknown>;
 }
 
 /** An `ioredis` client. */
 export interface IoRedisClientLike {
+  /** Sends one raw command (`call('SET', key, value, …)`). */
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
