@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe.each(FRAMEWORKS)('a guard without authenticate() on $name', ({ build }) => {
   let server: Server;
-  let warn: ReturnType<typeof vi.spyOn>;
+  let warn: { mock: { calls: unknown[][] }; mockRestore(): void };
   beforeAll(() => {
     server = build(
       [
@@ -40,7 +40,7 @@ describe.each(FRAMEWORKS)('a guard without authenticate() on $name', ({ build })
       expect(response.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
     }
-    const calls = warn.mock.calls.filter(([, options]) => (options as { code?: string })?.code === 'BEARER_GUARD_NO_AUTHENTICATE');
+    const calls = warn.mock.calls.filter((call) => (call[1] as { code?: string } | undefined)?.code === 'BEARER_GUARD_NO_AUTHENTICATE');
     expect(calls).toHaveLength(1);
     expect(String(calls[0]![0])).toMatch(/^requireScopes\(\) on GET \/forgotten ran without an identity from authenticate\(\).*Mount authenticate\(\) before the guard/);
     warn.mockRestore();
@@ -50,7 +50,7 @@ describe.each(FRAMEWORKS)('a guard without authenticate() on $name', ({ build })
     warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const response = await request(server).get('/optional');
     expect(response.status).toBe(401);
-    expect(warn.mock.calls.filter(([, options]) => (options as { code?: string })?.code === 'BEARER_GUARD_NO_AUTHENTICATE')).toEqual([]);
+    expect(warn.mock.calls.filter((call) => (call[1] as { code?: string } | undefined)?.code === 'BEARER_GUARD_NO_AUTHENTICATE')).toEqual([]);
     warn.mockRestore();
   });
 });
