@@ -31,8 +31,11 @@ export function parseCommandArgs(
   maxPositionals: number,
 ): { values: ParsedValues; positionals: string[] } {
   let parsed: { values: ParsedValues; positionals: string[] };
+  // Every string option is collected as a list, so that one given twice is caught (see `single`).
+  const collected: OptionSpecs = {};
+  for (const [name, spec] of Object.entries(options)) collected[name] = spec.type === 'string' ? { ...spec, multiple: true } : spec;
   try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as typeof parsed;
+    parsed = parseArgs({ args: [...args], options: collected, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : '';

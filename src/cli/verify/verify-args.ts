@@ -134,6 +134,7 @@ export function parseVerifyArgs(args: readonly string[]): VerifyArgs {
     presetFlags[toFlag(name)] = kind === 'list' ? { type: 'string', multiple: true } : { type: 'string' };
   }
   const { values, positionals } = parseCommandArgs(args, { ...OPTIONS, ...presetFlags }, 1);
+  single(values, 'preset');
   return {
     help: values.help === true,
     json: values.json === true,
