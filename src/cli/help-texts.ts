@@ -35,8 +35,9 @@ Exit codes: 0 a token was decoded (or recognised as opaque), 2 the input is not 
 Example
   pbpaste | npx bearer-guard inspect`;
 
-/** Help of `verify`. */
-export const VERIFY_HELP = `bearer-guard verify: run your API's checks on a token, exactly as the middleware does
+/** Help of `verify`; `presets` are the lines describing each preset and its flags. */
+export function verifyHelp(presets: readonly string[]): string {
+  return `bearer-guard verify: run your API's checks on a token, exactly as the middleware does
 
 Usage
   bearer-guard verify --issuer I --audience A [--jwks-uri U] [--scope S]... [--role R]... [options]
@@ -49,12 +50,8 @@ Options
   --issuer I              an accepted issuer, exactly as in iss (repeat for several)
   --audience A            an accepted audience (repeat for several)
   --jwks-uri U            the key set URL (default: discovered from the issuer)
-  --preset NAME           entra, auth0, okta, keycloak, cognito, rfc9068 or openiddict, with its options
-                          as flags (kebab-case): entra --tenant-id T --client-id C [--app-id-uri U]
-                          [--accept-v1 false] [--allowed-client-ids C]...; auth0 --domain D --audience A;
-                          okta --issuer I --audience A; keycloak --url U --realm R --audience A
-                          [--client-roles C]...; cognito --region R --user-pool-id P --client-ids C;
-                          rfc9068 and openiddict --issuer I --audience A [--jwks-uri U].
+  --preset NAME           a preset, with its options as flags (... repeatable, true|false a boolean):
+${presets.map((line) => `                            ${line}`).join('\n')}
                           --issuer, --audience and --jwks-uri a preset does not take override its result.
   --scope S               the route requires scope S, as requireScopes([S...]) (repeat for several)
   --role R                the route requires app role R, as requireRoles([R...]) (repeat for several)
@@ -72,6 +69,7 @@ Exit codes: 0 accepted, 1 refused (400, 401, 403), 2 usage error or no token, 3 
 Example
   pbpaste | npx bearer-guard verify --preset entra --tenant-id <tenant> --client-id <API client id> \\
     --role Receipts.Read`;
+}
 
 /** Help of `discover`. */
 export const DISCOVER_HELP = `bearer-guard discover: fetch an issuer's metadata and keys as the middleware would

@@ -75,6 +75,11 @@ export function describeRequiredClaims(policy: ClaimPolicy): string {
   return policy.requiredClaims.map(([name, value]) => `${name} ${shown(value)}`).join(', ') + ' as required';
 }
 
+/** The identity stage: the caller and tenant read from their claim locations. */
+export function describeIdentity(clientId: string | undefined, tenantId: string | undefined): string {
+  return `client ${clientId === undefined ? 'none' : shown(clientId)}, tenant ${tenantId === undefined ? 'none' : shown(tenantId)}`;
+}
+
 /** The caller stage: the allow-lists, or their absence. */
 export function describeCaller(clientId: string | undefined, tenantId: string | undefined, policy: CallerPolicy): string {
   const parts: string[] = [];

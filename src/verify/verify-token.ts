@@ -17,8 +17,8 @@ import { hasVerifyListeners, publishVerifyEvent, type OutcomeStage } from '../ev
 import { ownMember, type JsonObject } from '../json.js';
 import { pathOf, type VerifyRequest } from '../request/verify-request.js';
 import { checkBinding } from './binding/check-binding.js';
-import { describeAudience, describeCaller, describeHeader, describeIssuer, describeKey, describeRequiredClaims,
-  describeSignature, type CheckTrace } from './check-trace.js';
+import { describeAudience, describeCaller, describeHeader, describeIdentity, describeIssuer, describeKey,
+  describeRequiredClaims, describeSignature, type CheckTrace } from './check-trace.js';
 import type { TokenCache } from './cache/token-cache.js';
 import { checkCaller } from './caller/check-caller.js';
 import { checkAudience } from './claims/check-audience.js';
@@ -164,7 +164,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         family,
         realm,
       );
-      trace?.passed(stage, `client ${shown(clientId)}, tenant ${shown(tenantId)}`);
+      trace?.passed(stage, describeIdentity(clientId, tenantId));
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);
       trace?.passed(stage, describeCaller(clientId, tenantId, caller));

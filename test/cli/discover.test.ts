@@ -127,3 +127,23 @@ describe('bearer-guard discover', () => {
     expect(run.stderr.split('\n')[0]).toBe(message);
   });
 });
+
+describe('bearer-guard, the command line', () => {
+  it('prints the help of each command with an example, and the version', async () => {
+    const [main, help, discover, version] = await Promise.all([runCli(['--help']), runCli(['help', 'verify']), runCli(['discover', '-h']), runCli(['--version'])]);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain('bearer-guard inspect  [--token-file F] [--json]');
+    expect(main.stdout).toContain('Exit codes: 0 accepted, 1 refused (400, 401, 403), 2 usage error or not a token, 3 keys unavailable (503).');
+    expect(help.stdout).toContain('bearer-guard verify: run your API\'s checks on a token, exactly as the middleware does');
+    expect(discover.stdout).toContain('Example\n  npx bearer-guard discover https://login.microsoftonline.com/<tenant>/v2.0\n');
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('answers no command and an unknown command with exit 2', async () => {
+    const none = await runCli([]);
+    expect([none.code, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toContain('Usage');
+    const unknown = await runCli(['check']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'bearer-guard: the command "check" does not exist; the commands are inspect, verify and discover\nRun "bearer-guard --help" for help.\n']);
+  });
+});

@@ -176,6 +176,14 @@ describe('bearer-guard verify', () => {
     expectNoToken(run, token);
   });
 
+  it('prints its help with every preset and its flags, and an example, exit 0', async () => {
+    const run = await runCli(['verify', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('                            entra      --tenant-id V --client-id V --app-id-uri V...\n');
+    expect(run.stdout).toContain('                            keycloak   --url V --realm V --audience V... --client-roles V...\n');
+    expect(run.stdout).toContain('Example\n  pbpaste | npx bearer-guard verify --preset entra --tenant-id <tenant> --client-id <API client id> \\\n    --role Receipts.Read\n');
+  });
+
   it('answers an empty input with exit 2', async () => {
     const run = await runCli(plain(), { stdin: '' });
     expect([run.code, run.stderr.split('\n')[0]]).toEqual([2, 'bearer-guard verify: no token: the input is empty']);

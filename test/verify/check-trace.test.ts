@@ -74,7 +74,7 @@ describe('the check trace', () => {
     expect(details[4]).toMatch(/^now \d+, exp \d+ \(in (59|60) min\), iat \d+ \((\d+ s ago|now)\), clock tolerance 60 s$/);
     expect(details[5]).toBe('aud "api://receipts" has one of ["api://receipts"]');
     expect(details[6]).toBe('no cnf claim: a plain Bearer token');
-    expect(details[7]).toBe('client "test-client", tenant undefined');
+    expect(details[7]).toBe('client "test-client", tenant none');
     expect(details[8]).toBe('any client and tenant (no allowedClientIds, no allowedTenants)');
   });
 

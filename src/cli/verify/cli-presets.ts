@@ -51,3 +51,21 @@ export const CLI_PRESETS: Readonly<Record<string, CliPreset>> = {
 export function toFlag(option: string): string {
   return option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
+
+/** The help of each preset and its flags, wrapped: `entra      --tenant-id V --client-id V --app-id-uri V... …`. */
+export function presetHelpLines(width = 76): string[] {
+  const lines: string[] = [];
+  for (const [name, preset] of Object.entries(CLI_PRESETS)) {
+    let line = name.padEnd(11);
+    for (const [option, kind] of Object.entries(preset.options)) {
+      const flag = `--${toFlag(option)} ${kind === 'boolean' ? 'true|false' : kind === 'list' ? 'V...' : 'V'}`;
+      if (line.trim() !== name && line.length + flag.length + 1 > width) {
+        lines.push(line.trimEnd());
+        line = ' '.repeat(11);
+      }
+      line += `${flag} `;
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}

@@ -4,10 +4,11 @@
  */
 import { createVerifier, type BearerVerifier } from '../../verifier/create-verifier.js';
 import { EXIT, UsageError, writeLines, type CliIo } from '../cli-io.js';
-import { VERIFY_HELP } from '../help-texts.js';
+import { verifyHelp } from '../help-texts.js';
 import { inspectToken, type InspectReport } from '../inspect/inspect-token.js';
 import { readToken } from '../read-token.js';
 import { Style, wantsColor } from '../style.js';
+import { presetHelpLines } from './cli-presets.js';
 import { hintsFor } from './hints.js';
 import { renderVerify, toVerifyReport } from './render-verify.js';
 import { runChecks, toGuards, type RouteGuard } from './run-checks.js';
@@ -36,7 +37,7 @@ function offline(token: string, nowSec: number): InspectReport | undefined {
 export async function verifyCommand(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseVerifyArgs(args);
   if (parsed.help) {
-    writeLines(io.stdout, [VERIFY_HELP]);
+    writeLines(io.stdout, [verifyHelp(presetHelpLines())]);
     return EXIT.ok;
   }
   const options = parsed.options();
