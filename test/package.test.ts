@@ -148,6 +148,15 @@ describe('the installed package', () => {
     }
   });
 
+  it('installs the bearer-guard executable, which runs from node_modules/.bin', async () => {
+    const bin = join(consumer, 'node_modules', '.bin', 'bearer-guard');
+    expect((await sh(bin, ['--version'], consumer)).trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    const tokenFile = join(work, 'opaque-token');
+    writeFileSync(tokenFile, 'Zt0qXW3vL9mC2rN8kP4sY7uA1dF6gH5jQ');
+    const report = JSON.parse(await sh(bin, ['inspect', '--json', '--token-file', tokenFile], consumer)) as { format: string };
+    expect(report.format).toBe('opaque');
+  });
+
   it('type-checks a TypeScript consumer against the installed declarations, req.auth included', async () => {
     const types = join(consumer, 'node_modules', '@types');
     mkdirSync(types, { recursive: true });

@@ -13,7 +13,7 @@ import { IssuerMatcher } from '../verify/issuer/match-issuer.js';
 import { createDiscoveredKeySource, createStaticKeySource, type KeySource } from '../verify/keys/key-source.js';
 import type { Verifier } from '../verify/verifier.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
-import { createPipeline } from '../verify/verify-token.js';
+import { createPipeline, type VerifyNow } from '../verify/verify-token.js';
 import { readyAll } from './ready.js';
 import { toVerifierStatus, type VerifierStatus } from './verifier-status.js';
 
@@ -40,8 +40,11 @@ export interface BearerVerifier extends Verifier {
    * app.get('/healthz', (_req, res) => { const s = verifier.status(); res.status(s.ok ? 200 : 503).json(s); });
    */
   status(): VerifierStatus;
-  /** @internal Verifies without a promise when the key is at hand; throws `AuthError`. */
-  readonly [VERIFY_NOW]: (token: string, request?: VerifyRequest) => AuthInfo | Promise<AuthInfo>;
+  /**
+   * @internal Verifies without a promise when the key is at hand; throws `AuthError`. A check trace, when
+   * given, hears every check (the CLI's `verify`).
+   */
+  readonly [VERIFY_NOW]: VerifyNow;
 }
 
 /**

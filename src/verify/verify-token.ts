@@ -9,7 +9,7 @@
  * is deciding, and is the one place where a stage's refusal becomes a typed error (with the verifier's
  * realm, the family's sharper reason, an outcome event and a debug line). Everything after key selection is
  * synchronous, so a token whose key is cached is verified without awaiting anything; only a key fetch makes
- * the result wait.
+ * the result wait. An optional {@link CheckTrace} hears every check, passed or refused (`check-trace.ts`).
  */
 import { AuthError, InvalidTokenError, KeysUnavailableError } from '../errors/auth-errors.js';
 import { debug, debugEnabled, shown } from '../events/debug-log.js';
@@ -17,6 +17,8 @@ import { hasVerifyListeners, publishVerifyEvent, type OutcomeStage } from '../ev
 import { ownMember, type JsonObject } from '../json.js';
 import { pathOf, type VerifyRequest } from '../request/verify-request.js';
 import { checkBinding } from './binding/check-binding.js';
+import { describeAudience, describeCaller, describeHeader, describeIdentity, describeIssuer, describeKey,
+  describeRequiredClaims, describeSignature, type CheckTrace } from './check-trace.js';
 import type { TokenCache } from './cache/token-cache.js';
 import { checkCaller } from './caller/check-caller.js';
 import { checkAudience } from './claims/check-audience.js';
@@ -45,8 +47,11 @@ export interface PipelineParts {
   readonly cache: TokenCache | undefined;
 }
 
-/** Verifies a token, synchronously when no key fetch is needed; throws (or rejects with) an `AuthError`. */
-export type VerifyNow = (token: string, request?: VerifyRequest) => AuthInfo | Promise<AuthInfo>;
+/**
+ * Verifies a token, synchronously when no key fetch is needed; throws (or rejects with) an `AuthError`.
+ * `trace` hears every check (the CLI's `verify`); `authenticate()` passes none.
+ */
+export type VerifyNow = (token: string, request?: VerifyRequest, trace?: CheckTrace) => AuthInfo | Promise<AuthInfo>;
 
 /** A token that passed the format and issuer stages, waiting for its key. */
 interface Matched {
@@ -79,19 +84,20 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
   };
 
   /** Turns a stage's refusal into the typed error, publishes it, and throws it. Rethrows what is not a refusal. */
-  const fail = (error: unknown, stage: OutcomeStage, payload: JsonObject | undefined, request: VerifyRequest | undefined): never => {
+  const fail = (error: unknown, stage: OutcomeStage, payload: JsonObject | undefined, request: VerifyRequest | undefined, trace?: CheckTrace): never => {
     let failure: AuthError;
     let detail: string | undefined;
     if (error instanceof TokenRejection) {
       const reason = payload === undefined ? error.reason : family.refineRejection(error.reason, payload, config.issuers);
       failure = new InvalidTokenError(reason, { realm });
-      if (debugEnabled() && error.detail !== undefined) detail = error.detail();
+      if ((debugEnabled() || trace !== undefined) && error.detail !== undefined) detail = error.detail();
     } else if (error instanceof AuthError) {
       failure = error;
-      if (debugEnabled() && failure.cause instanceof Error) detail = failure.cause.message;
+      if ((debugEnabled() || trace !== undefined) && failure.cause instanceof Error) detail = failure.cause.message;
     } else {
       throw error; // a bug, not a bad token: never disguise it as a 401
     }
+    trace?.refused(stage, failure, detail);
     if (hasVerifyListeners()) {
       publishVerifyEvent({ type: 'rejected', stage, status: failure.status, reason: failure.reason, ...place(request) });
     }
@@ -119,7 +125,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
   };
 
   /** From the key on: synchronous. */
-  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo => {
+  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined, trace?: CheckTrace): AuthInfo => {
     const { token, jws, alg } = matched;
     const { payload } = jws;
     let stage: OutcomeStage = 'key';
@@ -128,6 +134,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         if (found.miss === 'unavailable') unavailable(found);
         reject(found.miss === 'ambiguous' ? 'key_ambiguous' : 'key_not_found', found.detail);
       }
+      trace?.passed(stage, describeKey(found, alg));
       stage = 'signature';
       if (!verifySignature(alg, found, jws.signingInput, jws.signature)) {
         reject('signature_invalid', () => `the signature does not verify with key ${shown(found.kid)} (${alg})`);
@@ -135,15 +142,20 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       if (config.validateKeyIssuer) {
         checkKeyIssuer(found, matched.issuer, ownMember(payload, 'tid'), config.issuers, family);
       }
+      trace?.passed(stage, describeSignature(found, alg, matched.issuer, config.validateKeyIssuer));
       stage = 'claims';
       const nowMs = Date.now();
       const times = checkTimes(payload, nowMs / 1000, claims);
+      trace?.passed(stage, describeTimes(times, nowMs / 1000, claims));
       const audience = checkAudience(payload, claims);
+      trace?.passed(stage, describeAudience(payload, claims));
       checkRequiredClaims(payload, claims);
+      if (claims.requiredClaims.length > 0) trace?.passed(stage, describeRequiredClaims(claims));
       const shape = family.checkAccessToken(payload);
       if (shape !== undefined) reject(shape, () => `not an access token of the ${family.name} family`);
       stage = 'binding';
       checkBinding(payload, request);
+      trace?.passed(stage, 'no cnf claim: a plain Bearer token');
       stage = 'identity';
       const { clientId, tenantId } = readCaller(payload, locations);
       const auth = toAuthInfo(
@@ -152,16 +164,18 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         family,
         realm,
       );
+      trace?.passed(stage, describeIdentity(clientId, tenantId));
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);
+      trace?.passed(stage, describeCaller(clientId, tenantId, caller));
       if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
       return accepted(auth, false, request);
     } catch (error) {
-      return fail(error, stage, payload, request);
+      return fail(error, stage, payload, request, trace);
     }
   };
 
-  return (token, request) => {
+  return (token, request, trace) => {
     let stage: OutcomeStage = 'format';
     let payload: JsonObject | undefined;
     let matched: Matched;
@@ -184,6 +198,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
           // Hits bypass key lookups, so they keep the key set's refresh schedule themselves: a key the issuer
           // removed stops serving at the next refresh, however busy the cache is.
           if (nowMs >= hit.key.freshUntil) hit.source.touch(nowMs);
+          trace?.passed(stage, `verified before (cache); ${describeTimes(hit.times, nowMs / 1000, claims)}`);
           return accepted(hit.auth, true, request);
         }
       }
@@ -193,19 +208,21 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       const jws = decodeJws(token);
       payload = jws.payload;
       const { alg, kid } = checkHeader(jws.header, config.header);
+      trace?.passed(stage, describeHeader(token.length, jws.header, alg, config.header));
       stage = 'issuer';
       const match = issuers.match(ownMember(payload, 'iss'), ownMember(payload, 'tid'));
       if (!match.matched) {
         const decoded = payload;
         reject(match.reason, () => describeIssuerMiss(match, decoded, config.issuers));
       }
+      trace?.passed(stage, describeIssuer(match.issuer, match.rule, ownMember(payload, 'tid')));
       stage = 'key';
       matched = { token, jws, alg, issuer: match.issuer, source: match.rule.target };
       found = match.rule.target.select(alg, kid, nowMs);
     } catch (error) {
-      return fail(error, stage, payload, request);
+      return fail(error, stage, payload, request, trace);
     }
-    if (found instanceof Promise) return found.then((entry) => finish(matched, entry, request));
-    return finish(matched, found, request);
+    if (found instanceof Promise) return found.then((entry) => finish(matched, entry, request, trace));
+    return finish(matched, found, request, trace);
   };
 }

@@ -6,6 +6,7 @@ import type { InvalidTokenReason } from '../../errors/reasons.js';
 import { ownMember, type JsonObject } from '../../json.js';
 import { reject } from '../rejection.js';
 import type { ClaimPolicy } from './claim-policy.js';
+import { relativeTime } from './time-words.js';
 
 /** The time claims of a verified token, kept to re-check a cached token on every use. */
 export interface TokenTimes {
@@ -33,12 +34,13 @@ export function judgeTimes(times: TokenTimes, nowSec: number, policy: ClaimPolic
   return undefined;
 }
 
-/** What the debug log says about a time rejection. */
+/** What the debug log and the check trace say about the time claims: each with its distance from now. */
 export function describeTimes(times: TokenTimes, nowSec: number, policy: ClaimPolicy): string {
   const now = Math.floor(nowSec);
-  const parts = [`now ${now}`, `exp ${times.exp}`];
-  if (times.nbf !== undefined) parts.push(`nbf ${times.nbf}`);
-  if (times.iat !== undefined) parts.push(`iat ${times.iat}`);
+  const at = (name: string, value: number): string => `${name} ${value} (${relativeTime(value, nowSec)})`;
+  const parts = [`now ${now}`, at('exp', times.exp)];
+  if (times.nbf !== undefined) parts.push(at('nbf', times.nbf));
+  if (times.iat !== undefined) parts.push(at('iat', times.iat));
   parts.push(`clock tolerance ${policy.toleranceSec} s`);
   if (policy.maxTokenAgeSec !== undefined) parts.push(`max token age ${policy.maxTokenAgeSec} s`);
   return parts.join(', ');

@@ -64,9 +64,9 @@ export function toKeySet(document: unknown, previous: KeySet | undefined): KeySe
   let skipped = 0;
   const taken = new Set<string>();
   for (const member of members.slice(0, MAX_MEMBERS)) {
-    const parsed = toKeyEntry(member, known);
+    const parsed = readKey(member, known);
     // A member repeated verbatim would otherwise make its own `kid` ambiguous.
-    if (parsed === undefined || taken.has(parsed.fingerprint)) {
+    if (typeof parsed === 'string' || taken.has(parsed.fingerprint)) {
       skipped += 1;
       continue;
     }
@@ -94,21 +94,25 @@ export function findKeys(set: KeySet, alg: string, kid: string | undefined): rea
   return pool.filter((entry) => entry.algorithms.has(alg));
 }
 
-function toKeyEntry(member: unknown, known: ReadonlyMap<string, KeyEntry>): KeyEntry | undefined {
-  if (typeof member !== 'object' || member === null || Array.isArray(member)) return undefined;
+/**
+ * One member of a key set as a {@link KeyEntry}, or why it is not used (a phrase for diagnostics:
+ * `use is "enc", not "sig"`). Entries of `known` with the same fingerprint are reused.
+ */
+export function readKey(member: unknown, known: ReadonlyMap<string, KeyEntry> = new Map()): KeyEntry | string {
+  if (typeof member !== 'object' || member === null || Array.isArray(member)) return 'not a JSON object';
   const jwk = member as Record<string, unknown>;
   const { kty, kid, use, alg, crv } = jwk;
-  if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return undefined;
-  if (kid !== undefined && typeof kid !== 'string') return undefined;
-  if (use !== undefined && use !== 'sig') return undefined;
-  if (!hasVerifyOperation(jwk.key_ops)) return undefined;
-  if (alg !== undefined && typeof alg !== 'string') return undefined;
-  if (crv !== undefined && typeof crv !== 'string') return undefined;
-  if (PRIVATE_MEMBERS.some((name) => Object.hasOwn(jwk, name))) return undefined;
+  if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return 'kty is not RSA, EC or OKP';
+  if (kid !== undefined && typeof kid !== 'string') return 'kid is not a string';
+  if (use !== undefined && use !== 'sig') return 'use is not "sig"';
+  if (!hasVerifyOperation(jwk.key_ops)) return 'key_ops lacks "verify"';
+  if (alg !== undefined && typeof alg !== 'string') return 'alg is not a string';
+  if (crv !== undefined && typeof crv !== 'string') return 'crv is not a string';
+  if (PRIVATE_MEMBERS.some((name) => Object.hasOwn(jwk, name))) return 'it holds private key members';
   const algorithms = fittingAlgorithms(kty, crv, alg);
-  if (algorithms.size === 0) return undefined;
+  if (algorithms.size === 0) return 'no supported algorithm fits its kty, crv and alg';
   const material = publicMaterial(jwk, kty);
-  if (material === undefined) return undefined;
+  if (material === undefined) return 'its public key members are missing or not strings';
   const issuer = jwk.issuer === undefined ? undefined : typeof jwk.issuer === 'string' ? jwk.issuer : '';
   const fingerprint = JSON.stringify([material, kid ?? null, alg ?? null, issuer ?? null]);
   const existing = known.get(fingerprint);
@@ -117,12 +121,12 @@ function toKeyEntry(member: unknown, known: ReadonlyMap<string, KeyEntry>): KeyE
   try {
     key = createPublicKey({ key: material, format: 'jwk' });
   } catch {
-    return undefined;
+    return 'its public key does not import';
   }
   let signatureBytes: number | undefined;
   if (kty === 'RSA') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return undefined;
+    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return `an RSA modulus of ${bits} bits (${MIN_RSA_BITS} to ${MAX_RSA_BITS} accepted)`;
     signatureBytes = Math.ceil(bits / 8);
   }
   return { kid, key, algorithms, issuer, signatureBytes, fingerprint, validUntil: 0, freshUntil: 0 };

@@ -44,7 +44,8 @@ export interface KeyStoreOptions extends RefreshPolicy {
   readonly fetch: FetchJsonOptions;
 }
 
-const JWKS_ACCEPT = 'application/jwk-set+json, application/json';
+/** The `Accept` header of key set fetches. */
+export const JWKS_ACCEPT = 'application/jwk-set+json, application/json';
 
 /** True when a lookup result is a miss rather than a key. */
 export function isKeyMiss(value: KeyEntry | KeyMiss): value is KeyMiss {
