@@ -45,7 +45,7 @@ describe('checkTimes', () => {
     const aged = { ...policy, maxTokenAgeSec: 300 };
     expect(refusal(() => checkTimes({ exp: now + 600 }, now, aged)).reason).toBe('claim_missing');
     expect(refusal(() => checkTimes({ exp: now + 600, iat: now - 361 }, now, aged)).reason).toBe('token_too_old');
-    expect(refusal(() => checkTimes({ exp: now - 61 }, now, policy)).detail?.()).toBe(`now ${now}, exp ${now - 61}, clock tolerance 60 s`);
+    expect(refusal(() => checkTimes({ exp: now - 61 }, now, policy)).detail?.()).toBe(`now ${now}, exp ${now - 61} (61 s ago), clock tolerance 60 s`);
   });
 });
 
