@@ -6,6 +6,7 @@
 import { request } from 'node:https';
 import { Readable } from 'node:stream';
 import type { FetchLike } from '../http/fetch-json.js';
+import { failArgument } from '../options/option-checks.js';
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
@@ -15,7 +16,7 @@ function toBody(body: RequestInit['body']): string | Buffer | undefined {
   if (body instanceof URLSearchParams) return body.toString();
   if (body instanceof ArrayBuffer) return Buffer.from(body);
   if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  throw new TypeError('bearer-guard/testing: the test issuer fetch sends string, URLSearchParams or byte bodies only');
+  failArgument('init.body', 'must be a string, URLSearchParams or bytes', 'fetch()');
 }
 
 function toHeaders(raw: NodeJS.Dict<string | string[]>): Headers {
@@ -33,17 +34,17 @@ function toHeaders(raw: NodeJS.Dict<string | string[]>): Headers {
  * `method`, `headers`, `body` and `signal`.
  */
 export function createTrustingFetch(ca: string): FetchLike {
-  return (input, init = {}) => {
+  return async (input, init = {}) => {
     const url = new URL(input);
     if (url.protocol !== 'https:') return globalThis.fetch(input, init);
-    const method = (init.method ?? 'GET').toUpperCase();
-    const headers = new Headers(init.headers);
-    const body = toBody(init.body);
-    if (body !== undefined && !headers.has('content-type') && init.body instanceof URLSearchParams) {
-      headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
-    }
-    if (body !== undefined) headers.set('content-length', String(Buffer.byteLength(body)));
     return new Promise<Response>((resolve, reject) => {
+      const method = (init.method ?? 'GET').toUpperCase();
+      const headers = new Headers(init.headers);
+      const body = toBody(init.body);
+      if (body !== undefined && !headers.has('content-type') && init.body instanceof URLSearchParams) {
+        headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+      }
+      if (body !== undefined) headers.set('content-length', String(Buffer.byteLength(body)));
       const outgoing = request(url, {
         method,
         headers: Object.fromEntries(headers),
