@@ -221,6 +221,19 @@ describe('verifier options for the tenant', () => {
   });
 });
 
+describe('your own entraId() options with the test issuer', () => {
+  it('work when only the keys come from the test issuer', async () => {
+    const verifier = createVerifier({
+      ...entraId({ tenantId: TENANT, clientId: API, allowedClientIds: [DAEMON] }),
+      jwksUri: issuer.jwksUri,
+      keys: { fetch: issuer.fetch },
+    });
+    await expect(verifier.verify(await issuer.sign({}, { clientId: DAEMON }))).resolves.toMatchObject({ clientId: DAEMON });
+    const refusal = await verifier.verify(await issuer.sign({}, { clientId: SIGNER })).then(() => undefined, (error: unknown) => error);
+    expect(isAuthError(refusal) && [refusal.status, refusal.reason]).toEqual([401, 'client_not_allowed']);
+  });
+});
+
 describe('HTTPS under an in-memory certificate authority', () => {
   it('presents a certificate for the loopback names that the CA issued', async () => {
     const ca = new X509Certificate(issuer.caCertificate!);
