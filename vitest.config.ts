@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { filterConsoleLog } from './test/helpers/console-filter.js';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,6 @@ export default defineConfig({
     maxWorkers: 2,
     unstubEnvs: true,
     restoreMocks: true,
+    onConsoleLog: filterConsoleLog,
   },
 });

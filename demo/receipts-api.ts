@@ -15,14 +15,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { AuthInfo } from '../src/index.js';
 import { createReceiptsApiFromEnv, ENV_USAGE } from './receipts-api-env.js';
-
-function describeCaller(auth: AuthInfo | undefined): string {
-  if (auth === undefined) return 'no identity';
-  const grants = [...auth.scopes, ...auth.roles.map((role) => `role:${role}`)].join(' ') || 'no scopes or roles';
-  return `client ${auth.clientId ?? '(none)'} ${grants}`;
-}
+import { requestLogLine } from './request-log.js';
 
 function describeOneOrMore(issuer: unknown): string {
   return Array.isArray(issuer) ? issuer.join(' or ') : String(issuer);
@@ -32,7 +26,7 @@ async function main(): Promise<void> {
   let configured: ReturnType<typeof createReceiptsApiFromEnv>;
   try {
     configured = createReceiptsApiFromEnv(process.env, {
-      onResponse: ({ method, path, status, auth }) => console.log(`${method} ${path} → ${status}  ${describeCaller(auth)}`),
+      onResponse: (entry) => console.log(requestLogLine(entry)),
     });
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;

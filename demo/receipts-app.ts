@@ -13,6 +13,8 @@ import express from 'express';
 import {
   authenticate,
   authErrorHandler,
+  isAuthError,
+  type AuthError,
   requireRoles,
   requireScopes,
   requireScopesOrRoles,
@@ -45,8 +47,14 @@ export interface ReceiptsApiOptions {
   acceptAppRoles?: boolean;
   /** Called with the identity of each authenticated request, before the route's guard runs. */
   onAuthenticated?: (auth: AuthInfo) => void;
-  /** Called once each response is sent (for logs). */
-  onResponse?: (entry: { method: string; path: string; status: number; auth: AuthInfo | undefined }) => void;
+  /** Called once each response is sent (for logs), with the bearer-guard refusal behind it, if any. */
+  onResponse?: (entry: {
+    method: string;
+    path: string;
+    status: number;
+    auth: AuthInfo | undefined;
+    error: AuthError | undefined;
+  }) => void;
 }
 
 /** A stored receipt. */
@@ -69,12 +77,16 @@ export function createReceiptsApi(options: ReceiptsApiOptions): express.Express 
   const receipts = new Map<string, Receipt>();
   let nextId = 1;
 
+  const refusals = new WeakMap<express.Request, AuthError>();
+
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
     const { onResponse } = options;
     if (onResponse !== undefined) {
-      res.on('finish', () => onResponse({ method: req.method, path: req.originalUrl, status: res.statusCode, auth: req.auth }));
+      res.on('finish', () =>
+        onResponse({ method: req.method, path: req.originalUrl, status: res.statusCode, auth: req.auth, error: refusals.get(req) }),
+      );
     }
     next();
   });
@@ -105,6 +117,10 @@ export function createReceiptsApi(options: ReceiptsApiOptions): express.Express 
     res.status(receipts.delete(req.params.id) ? 204 : 404).end();
   });
 
+  app.use((error: unknown, req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    if (isAuthError(error)) refusals.set(req, error);
+    next(error);
+  });
   app.use(authErrorHandler());
   return app;
 }

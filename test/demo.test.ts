@@ -3,10 +3,11 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { entraId } from '../src/index.js';
+import { createVerifier, entraId, isAuthError, type AuthError } from '../src/index.js';
 import { createTestIssuer, type TestIssuer } from '../src/testing/index.js';
 import { listenOnLoopback } from '../src/testing/loopback-server.js';
 import { createReceiptsApiFromEnv, verifierOptionsFromEnv } from '../demo/receipts-api-env.js';
+import { requestLogLine } from '../demo/request-log.js';
 import { runDemoCli, type DemoCliIo } from '../demo/run-cli.js';
 import { runDemo } from '../demo/scenario.js';
 import { ServiceClient } from '../demo/service-client.js';
@@ -287,6 +288,67 @@ describe('the Receipts API against a real issuer', () => {
       expect(output).toContain('POST /receipts → 201  client billing receipts.write');
       expect(output).toContain('GET /receipts/r-1 → 403  client billing receipts.write');
       expect(output).toContain('GET /receipts/r-1 → 200  client auditor role:receipts.read');
+    } finally {
+      child.kill();
+      await done;
+      await issuer.close();
+    }
+  });
+});
+
+/** A loopback port nothing listens on (bound once, then released). */
+async function closedPort(): Promise<number> {
+  const server = await listenOnLoopback('127.0.0.1', 0, (_req, res) => res.end());
+  await server.close();
+  return Number(new URL(server.origin).port);
+}
+
+describe("the Receipts API's request log", () => {
+  async function refusal(promise: Promise<unknown>): Promise<AuthError> {
+    const error = await promise.then(() => undefined, (caught: unknown) => caught);
+    if (!isAuthError(error)) throw new Error('expected an AuthError');
+    return error;
+  }
+
+  it('names the reason of a 401, and the cause with its system code for a 503', async () => {
+    const issuer = await createTestIssuer({ audience: 'api://receipts' });
+    try {
+      const expired = await refusal(createVerifier(issuer.verifierOptions()).verify(await issuer.sign({}, { expiresIn: -60 })));
+      expect(requestLogLine({ method: 'GET', path: '/receipts/r-1', status: 401, auth: undefined, error: expired })).toBe(
+        'GET /receipts/r-1 → 401  no identity  (token_expired)',
+      );
+      const unreachable = `http://127.0.0.1:${await closedPort()}/`;
+      const verifier = createVerifier({ issuer: unreachable, audience: 'api://receipts', jwksUri: `${unreachable}keys` });
+      const down = await refusal(verifier.verify(await issuer.sign({ iss: unreachable })));
+      const line = requestLogLine({ method: 'GET', path: '/receipts/r-1', status: 503, auth: undefined, error: down });
+      expect(line.startsWith(`GET /receipts/r-1 → 503  no identity  (jwks_unavailable: ${unreachable}keys: `)).toBe(true);
+      expect(line.split('ECONNREFUSED')).toHaveLength(2); // the system code, once
+      expect(requestLogLine({ method: 'GET', path: '/health', status: 200, auth: undefined, error: undefined })).toBe(
+        'GET /health → 200  no identity',
+      );
+    } finally {
+      await issuer.close();
+    }
+  });
+
+  it('says why, with the system code, when started against an unreachable issuer', async () => {
+    const unreachable = `http://127.0.0.1:${await closedPort()}/`;
+    const issuer = await createTestIssuer({ audience: 'api://receipts' });
+    const { child, done } = runTs('demo/receipts-api.ts', { ISSUER: unreachable, AUDIENCE: 'api://receipts', PORT: '0' });
+    try {
+      let output = '';
+      child.stdout!.on('data', (chunk: string) => (output += chunk));
+      while (!/Receipts API on http:\/\/localhost:(\d+)/.test(output)) await once(child.stdout!, 'data');
+      const port = /localhost:(\d+)/.exec(output)![1];
+      const token = await issuer.sign({ iss: unreachable, scope: 'receipts.read' });
+      const res = await fetch(`http://127.0.0.1:${port}/receipts/r-1`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(503);
+      while (!output.includes('→ 503')) await once(child.stdout!, 'data');
+      const line = output.split('\n').find((entry) => entry.includes('→ 503'))!;
+      expect(line.startsWith('GET /receipts/r-1 → 503  no identity  (metadata_unavailable: ')).toBe(true);
+      expect(line).toContain(`${unreachable}: discovery failed (`);
+      expect(line).toContain('ECONNREFUSED');
+      expect(line).not.toContain(token);
     } finally {
       child.kill();
       await done;

@@ -1,7 +1,8 @@
 /**
  * The published package, as users get it: `npm pack` (whose `prepack` builds `dist/`) on a copy of the
  * project, `npm install` of the tarball into an empty project, then `import` (ESM), `require` (CJS through
- * require(esm)) and a TypeScript compile against the installed types, each in its own process.
+ * require(esm)) and a TypeScript compile against the installed types, each in its own process. The README's
+ * first example and its Jest setup are pasted into that project as they are, compiled and run with Jest.
  *
  * The copy keeps this suite from rebuilding the `dist/` of the working tree while other suites read it.
  */
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readmeBlocks } from './helpers/readme-blocks.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +31,7 @@ const hasTestingExport = Object.hasOwn(manifest.exports, './testing');
 let work: string;
 let consumer: string;
 let entries: string[];
+let tarball: string;
 
 /** Runs a command, failing with its output when it fails. */
 async function sh(file: string, args: string[], cwd: string): Promise<string> {
@@ -59,8 +62,9 @@ beforeAll(async () => {
   }
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
   await sh(NPM, ['pack', '--pack-destination', work, '--loglevel', 'error'], project);
-  const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
-  if (tarball === undefined) throw new Error('npm pack produced no tarball');
+  const packed = readdirSync(work).find((name) => name.endsWith('.tgz'));
+  if (packed === undefined) throw new Error('npm pack produced no tarball');
+  tarball = packed;
   entries = (await sh('tar', ['-tzf', join(work, tarball)], work)).split('\n').filter((line) => line !== '');
 
   consumer = join(work, 'consumer');
@@ -94,6 +98,11 @@ describe('the packed tarball', () => {
       /^package\/(src|test|node_modules|examples|bench|demo|\.scratch)\/|\.tsbuildinfo$|\.test\.|tsconfig/.test(entry),
     );
     expect(stray).toEqual([]);
+  });
+
+  it('has the name the quick start tells users to install', async () => {
+    const [install] = (await readmeBlocks('### Install it from a clone')).filter((block) => block.info === 'sh');
+    expect(install!.text.split('\n')).toContain(`npm install ../bearer-guard/${tarball}`);
   });
 
   it('has a declaration next to every module', () => {
@@ -196,5 +205,79 @@ describe('the installed package', () => {
       `import express = require('express');\nimport bg = require('${manifest.name}');\nconst { authenticate, requireScopes } = bg;\ntype AuthInfo = bg.AuthInfo;\n${body}`,
     );
     await sh(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], consumer);
+  }, 60_000);
+});
+
+/** Links a package of this repository's node_modules into the consumer's, once. */
+function linkIntoConsumer(name: string): void {
+  const target = join(consumer, 'node_modules', name);
+  mkdirSync(join(target, '..'), { recursive: true });
+  if (!existsSync(target)) symlinkSync(join(ROOT, 'node_modules', name), target, 'dir');
+}
+
+/** Runs a command in `cwd` with extra environment variables; resolves to its exit code and output. */
+function runIn(cwd: string, file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return run(file, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: `${stdout}${stderr}` }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
+  );
+}
+
+describe('the README, pasted into a project that installed the package', () => {
+  let project: string;
+  let jestCommand: { nodeOptions: string };
+
+  beforeAll(async () => {
+    for (const name of ['express', 'supertest', '@types/node', '@types/express']) linkIntoConsumer(name);
+    project = join(consumer, 'readme-app');
+    mkdirSync(project, { recursive: true });
+    const [manifest] = (await readmeBlocks('### Jest')).filter((block) => block.info === 'json');
+    const parsed = JSON.parse(manifest!.text) as { type: string; scripts: { test: string } };
+    const script = /^NODE_OPTIONS=(\S+) jest$/.exec(parsed.scripts.test);
+    if (script === null) throw new Error(`unexpected Jest script in the README: ${parsed.scripts.test}`);
+    jestCommand = { nodeOptions: script[1]! };
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'readme-app', private: true, ...parsed }));
+    const [config, test] = (await readmeBlocks('### Jest')).filter((block) => block.info === 'js');
+    writeFileSync(join(project, 'jest.config.js'), config!.text);
+    writeFileSync(join(project, 'app.test.js'), test!.text);
+    const [app, server] = (await readmeBlocks('## Use it')).filter((block) => block.info === 'ts');
+    writeFileSync(join(project, 'app.ts'), app!.text);
+    writeFileSync(join(project, 'server.ts'), server!.text);
+  });
+
+  it('compiles the first example as pasted, under strict settings and noUnused*', async () => {
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          strict: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
+          skipLibCheck: true,
+          types: ['node'],
+          outDir: '.',
+        },
+        files: ['app.ts', 'server.ts'],
+      }),
+    );
+    await sh(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project);
+    expect(existsSync(join(project, 'app.js'))).toBe(true);
+  }, 60_000);
+
+  it('runs the Jest test of that app in ESM mode, as the README sets it up', async () => {
+    const jest = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+    const result = await runIn(project, process.execPath, [jest, '--ci'], { NODE_OPTIONS: jestCommand.nodeOptions });
+    expect(result.output).toMatch(/Tests: +2 passed, 2 total/);
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  it("fails in Jest's CommonJS mode with the message the README quotes", async () => {
+    const jest = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+    const result = await runIn(project, process.execPath, [jest, '--ci'], { NODE_OPTIONS: '' });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('Must use import to load ES Module');
   }, 60_000);
 });

@@ -2,11 +2,13 @@
  * Client authentication at the token endpoint: `client_secret_basic` (RFC 6749 §2.3.1, credentials
  * form-urlencoded then Base64), `client_secret_post`, and `private_key_jwt` (RFC 7523 §2.2, §3: a JWT
  * signed by the client with `iss` = `sub` = client id, `aud` the token endpoint or the issuer, `exp`, and a
- * `jti` that is never accepted twice). Exactly one method per request; any `Authorization` header is an
- * attempt to authenticate with it, so a bad one is answered 401 with the Basic challenge (§5.2).
+ * `jti` that is never accepted twice unless the issuer allows reuse, as Entra ID does). The assertion's key
+ * is named by `kid`, or by a certificate thumbprint (`x5t#S256`, `x5t`) as MSAL sends it. Exactly one
+ * method per request; any `Authorization` header is an attempt to authenticate with it, so a bad one is
+ * answered 401 with the Basic challenge (§5.2).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWK } from 'jose';
 import { ASSERTION_CLOCK_TOLERANCE_SECONDS, type AssertionReplayGuard } from './assertion-replay-guard.js';
 import { TokenEndpointError } from './oauth-error.js';
 import { TEST_SIGNING_ALGORITHMS } from './signing-keys.js';
@@ -23,7 +25,11 @@ export interface ClientAuthContext {
   readonly issuer: string;
   readonly tokenEndpoint: string;
   readonly clients: ReadonlyMap<string, RegisteredClient>;
-  readonly replay: AssertionReplayGuard;
+  /**
+   * Remembers used assertions; `undefined` lets an assertion be used again until it expires (Entra ID
+   * accepts that, and MSAL reuses its certificate assertions for up to ten minutes).
+   */
+  readonly replay: AssertionReplayGuard | undefined;
 }
 
 /** An authenticated client and how it authenticated. */
@@ -78,6 +84,29 @@ function checkSecret(client: RegisteredClient, secret: string, basic: boolean): 
   }
 }
 
+/**
+ * The client's keys that may have signed `assertion`: all of them when its header has a `kid` (jose
+ * matches it) or no thumbprint, else those whose `x5t#S256` (or `x5t`) equals the header's.
+ */
+function candidateKeys(client: RegisteredClient, assertion: string): { keys: JWK[] } {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(assertion);
+  } catch {
+    throw invalidClient('The client assertion is malformed');
+  }
+  const keys = client.jwks!.keys;
+  if (header.kid !== undefined) return { keys };
+  for (const member of ['x5t#S256', 'x5t'] as const) {
+    const thumbprint = header[member];
+    if (thumbprint === undefined) continue;
+    const named = keys.filter((key) => key[member] === thumbprint);
+    if (named.length === 0) throw invalidClient(`No registered certificate of the client has this ${member}`);
+    return { keys: named };
+  }
+  return { keys };
+}
+
 async function checkAssertion(context: ClientAuthContext, params: URLSearchParams): Promise<RegisteredClient> {
   const type = params.get('client_assertion_type');
   const assertion = params.get('client_assertion');
@@ -99,7 +128,7 @@ async function checkAssertion(context: ClientAuthContext, params: URLSearchParam
   const client = findClient(context, clientId, 'private_key_jwt');
   let payload;
   try {
-    ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks!), {
+    ({ payload } = await jwtVerify(assertion, createLocalJWKSet(candidateKeys(client, assertion)), {
       issuer: client.clientId,
       subject: client.clientId,
       audience: [context.tokenEndpoint, context.issuer],
@@ -114,7 +143,7 @@ async function checkAssertion(context: ClientAuthContext, params: URLSearchParam
   if (typeof payload.jti !== 'string' || payload.jti === '') {
     throw invalidClient('The jti of the client assertion must be a non-empty string');
   }
-  if (!context.replay.use(client.clientId, payload.jti, payload.exp!)) {
+  if (context.replay !== undefined && !context.replay.use(client.clientId, payload.jti, payload.exp!)) {
     throw invalidClient('The client assertion was already used');
   }
   return client;

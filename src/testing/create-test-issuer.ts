@@ -1,121 +1,54 @@
 /**
  * `createTestIssuer()`: an in-process OAuth 2.0 authorization server on a loopback port, for tests and
  * demos only. It publishes metadata and keys like a real issuer, issues tokens through the client
- * credentials grant, and mints tokens directly (good or deliberately bad).
+ * credentials grant, and mints tokens directly (good or deliberately bad). In Entra tenant mode it stands in
+ * for one Microsoft Entra ID tenant (`entra-tenant.ts`); with `https` it serves TLS under a CA of its own.
  */
-import { randomUUID } from 'node:crypto';
-import type { JWK } from 'jose';
+import { isIP } from 'node:net';
+import { entraId } from '../profiles/entra/preset.js';
+import { booleanOption, fail, optionsObject } from '../options/option-checks.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
 import { AssertionReplayGuard } from './assertion-replay-guard.js';
-import { createIssuerRoutes, ISSUER_PATHS, type IssuerCounters, type IssuerRouteContext } from './issuer-routes.js';
-import { listenOnLoopback } from './loopback-server.js';
-import { mintToken, type MintContext, type SignTokenOptions, type TestTokenClaims } from './mint-token.js';
-import { isTestSigningAlgorithm, SigningKeyRing, type TestSigningAlgorithm } from './signing-keys.js';
-import { registerClient, type RegisteredClient, type TestClient } from './test-client.js';
+import { checkEntraScope, describeEntraTenant, entraLayout, withKeyIssuer, type TestEntraTenant } from './entra-tenant.js';
+import { createIssuerRoutes, ISSUER_PATHS, issuerMetadata, type IssuerCounters, type IssuerRouteContext } from './issuer-routes.js';
+import { checkLoopbackHost, listenOnLoopback } from './loopback-server.js';
+import { mintToken, type MintContext } from './mint-token.js';
+import { isTestSigningAlgorithm, SigningKeyRing } from './signing-keys.js';
+import { createTestCa, type ServerCredentials } from './test-ca.js';
+import { registerClient, type ClientPlace, type RegisteredClient, type TestClient } from './test-client.js';
+import type { TestIssuer } from './test-issuer.js';
+import { CREATE_TEST_ISSUER, resolveIssuerOptions, type ResolvedIssuerOptions, type TestIssuerOptions } from './test-issuer-options.js';
+import { grantScopes } from './token-endpoint.js';
+import { createTrustingFetch } from './trusting-fetch.js';
 
-/** Options of {@link createTestIssuer}. */
-export interface TestIssuerOptions {
-  /** The `aud` of issued and minted tokens. @default "api://default" */
-  audience?: string;
-  /** Registered clients (more can be added with {@link TestIssuer.addClient}). @default [] */
-  clients?: readonly TestClient[];
-  /** Algorithm of the signing key. @default "RS256" */
-  alg?: TestSigningAlgorithm;
-  /** Lifetime of issued tokens in seconds (`expires_in`), and the default of `sign()`. @default 3600 */
-  tokenLifetime?: number;
-  /** The `tid` of tokens minted with an Entra preset. @default a random UUID */
-  tenantId?: string;
-  /**
-   * The interface to listen on. Only loopback hosts are accepted (`127.0.0.1`, other `127.x.y.z`, `::1`,
-   * `localhost`); anything else is refused with a `TypeError`.
-   * @default "127.0.0.1"
-   */
-  host?: string;
-  /** The port. @default 0 (a free port) */
-  port?: number;
+const ROTATE_KEYS = 'rotateKeys()';
+
+/** The HTTPS certificate (and the CA that signed it) for the addresses a loopback `host` may bind. */
+async function tlsFor(host: string): Promise<{ ca: string; credentials: ServerCredentials }> {
+  const ca = await createTestCa();
+  const names = ['localhost', '127.0.0.1', '::1'];
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isIP(bare) !== 0 && !names.includes(bare)) names.push(bare);
+  return { ca: ca.certificate, credentials: await ca.serverCredentials(names) };
 }
 
-/** Options of {@link TestIssuer.rotateKeys}. */
-export interface RotateKeysOptions {
-  /** Keep publishing the keys published before, so tokens they signed stay verifiable. @default true */
-  keepPrevious?: boolean;
-  /** Algorithm of the new key. @default the current signing key's algorithm */
-  alg?: TestSigningAlgorithm;
-}
-
-/** A running test issuer. */
-export interface TestIssuer {
-  /** The issuer identifier, `http://127.0.0.1:<port>` (no trailing slash): the `iss` of its tokens. */
-  readonly url: string;
-  /** The token endpoint, `<url>/token`. */
-  readonly tokenEndpoint: string;
-  /** The JWK Set URL, `<url>/jwks`. */
-  readonly jwksUri: string;
-  /** The default `aud` of its tokens. */
-  readonly audience: string;
-  /** The `tid` of Entra-preset tokens. */
-  readonly tenantId: string;
-  /** The `kid` of the key that signs issued tokens. */
-  readonly signingKid: string;
-  /** A copy of the published JWK Set. */
-  readonly jwks: { keys: JWK[] };
-  /** Requests to the JWK Set endpoint so far. */
-  readonly jwksRequests: number;
-  /** Requests to either metadata endpoint so far. */
-  readonly discoveryRequests: number;
-  /** Requests to the token endpoint so far (successful or not). */
-  readonly tokenRequests: number;
-  /** Tokens issued by the token endpoint so far. */
-  readonly tokensIssued: number;
-  /** Sets every counter back to zero. */
-  resetCounters(): void;
-  /**
-   * Mints an access token. Defaults: a valid RFC 9068 token of client `test-client` for the issuer's
-   * audience, signed by the current key. A claim set to `undefined` is removed.
-   *
-   * @example
-   * await issuer.sign({ scope: 'receipts.read' });                      // valid
-   * await issuer.sign({}, { expiresIn: -120 });                         // expired two minutes ago
-   * await issuer.sign({ aud: 'api://other' });                          // another audience
-   * await issuer.sign({ roles: ['Receipts.Admin'] }, { preset: 'entra-v2' });
-   */
-  sign(claims?: TestTokenClaims, options?: SignTokenOptions): Promise<string>;
-  /** Makes a new key the signing key; resolves to its `kid`. */
-  rotateKeys(options?: RotateKeysOptions): Promise<string>;
-  /** Registers a client. Throws a `TypeError` for an invalid registration or a duplicate client id. */
-  addClient(client: TestClient): void;
-  /**
-   * Verifier options for this issuer: `{ issuer, audience, keys: { cooldownMs: 0 } }` merged with
-   * `overrides` (`keys` is merged member by member). The unknown-`kid` cooldown is off so that a key
-   * rotation is picked up at once; keep the default cooldown in production.
-   */
-  verifierOptions(overrides?: Partial<VerifierOptions>): VerifierOptions;
-  /** Stops the server. Safe to call more than once. */
-  close(): Promise<void>;
-}
-
-function fail(name: string, expectation: string): never {
-  throw new TypeError(`bearer-guard/testing: createTestIssuer option "${name}" ${expectation}`);
-}
-
-function checkOptions(options: TestIssuerOptions): void {
-  if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
-  const { audience, alg, tokenLifetime, tenantId, host, port, clients } = options;
-  if (audience !== undefined && (typeof audience !== 'string' || !/^[\x21-\x7e]+$/.test(audience))) {
-    fail('audience', 'must be a non-empty string of printable ASCII without spaces');
-  }
-  if (alg !== undefined && !isTestSigningAlgorithm(alg)) fail('alg', 'must be an asymmetric JWS algorithm');
-  if (tokenLifetime !== undefined && (!Number.isInteger(tokenLifetime) || tokenLifetime <= 0)) {
-    fail('tokenLifetime', 'must be a positive integer number of seconds');
-  }
-  if (tenantId !== undefined && (typeof tenantId !== 'string' || tenantId === '')) {
-    fail('tenantId', 'must be a non-empty string');
-  }
-  if (host !== undefined && typeof host !== 'string') fail('host', 'must be a string');
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    fail('port', 'must be an integer from 0 to 65535');
-  }
-  if (clients !== undefined && !Array.isArray(clients)) fail('clients', 'must be an array');
+/** Registered clients, and the registration of more. */
+function clientRegistry(options: ResolvedIssuerOptions): {
+  clients: Map<string, RegisteredClient>;
+  add(client: TestClient, place: ClientPlace): void;
+} {
+  const clients = new Map<string, RegisteredClient>();
+  const add = (client: TestClient, place: ClientPlace): void => {
+    const registered = registerClient(client, place);
+    const path = (name: string): string => (place.path === '' ? name : `${place.path}.${name}`);
+    if (options.entra !== undefined && registered.scopes.length > 0) {
+      fail(path('scopes'), 'has no use in Entra tenant mode: app-only tokens carry application permissions as "roles"', place.where);
+    }
+    if (clients.has(registered.clientId)) fail(path('clientId'), `names a client already registered`, place.where);
+    clients.set(registered.clientId, registered);
+  };
+  options.clients.forEach((client, index) => add(client, { where: CREATE_TEST_ISSUER, path: `clients[${index}]` }));
+  return { clients, add };
 }
 
 /**
@@ -127,64 +60,85 @@ function checkOptions(options: TestIssuerOptions): void {
  * const app = express().use(authenticate(issuer.verifierOptions()));
  * await request(app).get('/').set('Authorization', `Bearer ${await issuer.sign({ scope: 'receipts.read' })}`);
  * await issuer.close();
+ * @example
+ * // Entra tenant mode over HTTPS, for entraId() APIs and MSAL clients:
+ * const issuer = await createTestIssuer({ entra: { clientId: API_CLIENT_ID }, https: true });
+ * const app = express().use(authenticate(issuer.verifierOptions()));
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
-  checkOptions(options);
-  const audience = options.audience ?? 'api://default';
-  const tokenLifetime = options.tokenLifetime ?? 3600;
-  const tenantId = options.tenantId ?? randomUUID();
-  const clients = new Map<string, RegisteredClient>();
-  const addClient = (client: TestClient): void => {
-    const registered = registerClient(client);
-    if (clients.has(registered.clientId)) {
-      throw new TypeError(`bearer-guard/testing: a client "${registered.clientId}" is already registered`);
-    }
-    clients.set(registered.clientId, registered);
-  };
-  for (const client of options.clients ?? []) addClient(client);
-
-  const keys = await SigningKeyRing.create(options.alg ?? 'RS256', 'test-key');
+  const resolved = resolveIssuerOptions(options);
+  const { audience, tokenLifetime, tenantId, entra } = resolved;
+  checkLoopbackHost(resolved.host, CREATE_TEST_ISSUER);
+  const { clients, add } = clientRegistry(resolved);
+  const tls = resolved.https ? await tlsFor(resolved.host) : undefined;
+  const fetch = tls === undefined ? globalThis.fetch : createTrustingFetch(tls.ca);
+  const keys = await SigningKeyRing.create(resolved.alg, 'test-key');
   const counters: IssuerCounters = { discovery: 0, jwks: 0, token: 0, issued: 0 };
+  const layout = entra === undefined ? ISSUER_PATHS : entraLayout(entra.tenantId);
   let origin = '';
-  const mint = (): MintContext => ({ issuer: origin, audience, tenantId, tokenLifetime, keys });
+  let tenant: TestEntraTenant | undefined;
+  const mint = (): MintContext => ({
+    issuer: tenant?.issuer ?? origin,
+    audience,
+    tenantId,
+    tokenLifetime,
+    keys,
+    defaultPreset: tenant === undefined ? 'rfc9068' : 'entra-v2',
+    ...(tenant === undefined ? {} : { v1: { issuer: tenant.v1Issuer, audience: tenant.appIdUri } }),
+  });
   const context: IssuerRouteContext = {
+    layout,
     get issuer() {
-      return origin;
+      return tenant?.issuer ?? origin;
     },
     get tokenEndpoint() {
-      return `${origin}${ISSUER_PATHS.token}`;
+      return `${origin}${layout.token}`;
     },
     get jwksUri() {
-      return `${origin}${ISSUER_PATHS.jwks}`;
+      return `${origin}${layout.jwks}`;
     },
     clients,
-    replay: new AssertionReplayGuard(),
-    jwks: () => keys.jwks(),
-    scopesSupported: () => [...new Set([...clients.values()].flatMap((client) => client.scopes))],
-    async issue(client, scopes) {
+    replay: entra === undefined ? new AssertionReplayGuard() : undefined,
+    jwks: () => (tenant === undefined ? keys.jwks() : withKeyIssuer(keys.jwks(), tenant.issuer)),
+    metadata: () =>
+      tenant === undefined
+        ? issuerMetadata({ ...context, scopesSupported: () => [...new Set([...clients.values()].flatMap((c) => c.scopes))] })
+        : { ...tenant.metadata },
+    async issue(client, scope, method) {
       const claims: Record<string, unknown> = {};
       if (client.audience !== undefined) claims.aud = client.audience;
-      if (scopes.length > 0) claims.scope = scopes.join(' ');
       if (client.roles.length > 0) claims.roles = [...client.roles];
+      if (tenant !== undefined) {
+        checkEntraScope(scope, tenant);
+        claims.azpacr = method === 'private_key_jwt' ? '2' : '1';
+        const token = await mintToken(mint(), { ...claims, ...client.claims }, { clientId: client.clientId });
+        return { token_type: 'Bearer', expires_in: tokenLifetime, ext_expires_in: tokenLifetime, access_token: token };
+      }
+      const scopes = grantScopes(client, scope);
+      if (scopes.length > 0) claims.scope = scopes.join(' ');
       const token = await mintToken(mint(), { ...claims, ...client.claims }, { clientId: client.clientId });
-      return { token, expiresIn: tokenLifetime };
+      const granted = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
+      return { access_token: token, token_type: 'Bearer', expires_in: tokenLifetime, ...granted };
     },
   };
-  const routes = createIssuerRoutes(context, counters);
-  const server = await listenOnLoopback(options.host ?? '127.0.0.1', options.port ?? 0, routes);
+  const server = await listenOnLoopback(resolved.host, resolved.port, createIssuerRoutes(context, counters), tls?.credentials);
   origin = server.origin;
+  if (entra !== undefined) tenant = describeEntraTenant(entra, origin);
 
   return {
-    url: origin,
+    url: tenant === undefined ? origin : `${tenant.authority}/v2.0`,
     tokenEndpoint: context.tokenEndpoint,
     jwksUri: context.jwksUri,
     audience,
     tenantId,
+    entra: tenant,
+    caCertificate: tls?.ca,
+    fetch,
     get signingKid() {
       return keys.current.kid;
     },
     get jwks() {
-      return keys.jwks();
+      return context.jwks();
     },
     get jwksRequests() {
       return counters.jwks;
@@ -203,14 +157,21 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     },
     sign: (claims, signOptions) => mintToken(mint(), claims, signOptions),
     async rotateKeys(rotate = {}) {
-      if (rotate.alg !== undefined && !isTestSigningAlgorithm(rotate.alg)) {
-        throw new TypeError('bearer-guard/testing: rotateKeys() option "alg" must be an asymmetric JWS algorithm');
+      const given = optionsObject(rotate, '', ['keepPrevious', 'alg'], ROTATE_KEYS) ?? {};
+      const keepPrevious = booleanOption(given.keepPrevious, 'keepPrevious', ROTATE_KEYS);
+      if (given.alg !== undefined && !isTestSigningAlgorithm(given.alg)) {
+        fail('alg', 'must be an asymmetric JWS algorithm', ROTATE_KEYS);
       }
-      return (await keys.rotate(rotate.keepPrevious !== false, rotate.alg)).kid;
+      return (await keys.rotate(keepPrevious !== false, given.alg)).kid;
     },
-    addClient,
+    addClient: (client) => add(client, { where: 'addClient()', path: '' }),
     verifierOptions(overrides = {}) {
-      return { issuer: origin, audience, ...overrides, keys: { cooldownMs: 0, ...overrides.keys } };
+      const base: VerifierOptions =
+        entra === undefined
+          ? { issuer: origin, audience }
+          : { ...entraId({ tenantId: entra.tenantId, clientId: entra.clientId, appIdUri: entra.appIdUri }), jwksUri: context.jwksUri };
+      const trust = tls === undefined ? {} : { fetch };
+      return { ...base, ...overrides, keys: { cooldownMs: 0, ...trust, ...overrides.keys } };
     },
     close: () => server.close(),
   };

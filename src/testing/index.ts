@@ -7,12 +7,11 @@
  *
  * This module only re-exports.
  */
-export {
-  createTestIssuer,
-  type RotateKeysOptions,
-  type TestIssuer,
-  type TestIssuerOptions,
-} from './create-test-issuer.js';
+export { createTestIssuer } from './create-test-issuer.js';
+export type { RotateKeysOptions, TestIssuer } from './test-issuer.js';
+export type { TestEntraOptions, TestIssuerOptions } from './test-issuer-options.js';
+export type { TestEntraTenant } from './entra-tenant.js';
+export { createClientCertificate, type TestClientCertificate } from './client-certificate.js';
 export { DEFAULT_CLIENT_ID, type SignTokenOptions, type TestTokenClaims } from './mint-token.js';
 export { TOKEN_PRESETS, type TokenPreset } from './token-presets.js';
 export { TEST_SIGNING_ALGORITHMS, type TestSigningAlgorithm } from './signing-keys.js';

@@ -1,7 +1,8 @@
 /**
- * The test issuer's routes: OpenID Connect Discovery (`/.well-known/openid-configuration`), RFC 8414
- * metadata (`/.well-known/oauth-authorization-server`), the JWK Set (`/jwks`) and the token endpoint
- * (`/token`), each counted.
+ * The test issuer's routes, each counted. The plain layout: OpenID Connect Discovery
+ * (`/.well-known/openid-configuration`), RFC 8414 metadata (`/.well-known/oauth-authorization-server`),
+ * the JWK Set (`/jwks`) and the token endpoint (`/token`). Entra tenant mode brings its own layout
+ * (`entra-tenant.ts`).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
@@ -9,10 +10,21 @@ import { sendJson } from './oauth-error.js';
 import { TEST_SIGNING_ALGORITHMS } from './signing-keys.js';
 import { handleTokenRequest, type TokenEndpointContext } from './token-endpoint.js';
 
-/** Paths of the issuer's endpoints (the issuer identifier has no path). */
-export const ISSUER_PATHS = Object.freeze({
-  openidConfiguration: '/.well-known/openid-configuration',
-  oauthMetadata: '/.well-known/oauth-authorization-server',
+/** Where the issuer's endpoints live. */
+export interface IssuerLayout {
+  /** Paths that answer with the metadata document. */
+  readonly metadata: readonly string[];
+  /** The JWK Set. */
+  readonly jwks: string;
+  /** The token endpoint. */
+  readonly token: string;
+  /** An authorization endpoint that refuses every request (for layouts whose clients require one). */
+  readonly authorize?: string;
+}
+
+/** The plain layout (the issuer identifier has no path). */
+export const ISSUER_PATHS: IssuerLayout = Object.freeze({
+  metadata: Object.freeze(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']),
   jwks: '/jwks',
   token: '/token',
 });
@@ -27,8 +39,19 @@ export interface IssuerCounters {
 
 /** What the routes read from the issuer on every request. */
 export interface IssuerRouteContext extends TokenEndpointContext {
+  readonly layout: IssuerLayout;
   readonly jwksUri: string;
+  /** The published JWK Set. */
   jwks(): { keys: JWK[] };
+  /** The metadata document. */
+  metadata(): Record<string, unknown>;
+}
+
+/** What {@link issuerMetadata} describes. */
+export interface PlainMetadataContext {
+  readonly issuer: string;
+  readonly tokenEndpoint: string;
+  readonly jwksUri: string;
   scopesSupported(): string[];
 }
 
@@ -44,7 +67,7 @@ export interface IssuerRouteContext extends TokenEndpointContext {
  * Connect Discovery 1.0 §3 requires for them (`authorization_endpoint`, `subject_types_supported`,
  * `id_token_signing_alg_values_supported`) rather than advertise what it does not do.
  */
-export function issuerMetadata(context: IssuerRouteContext): Record<string, unknown> {
+export function issuerMetadata(context: PlainMetadataContext): Record<string, unknown> {
   return {
     issuer: context.issuer,
     token_endpoint: context.tokenEndpoint,
@@ -70,23 +93,23 @@ function path(req: IncomingMessage): string {
 
 /** The request listener of the issuer; `counters` are incremented as requests arrive. */
 export function createIssuerRoutes(context: IssuerRouteContext, counters: IssuerCounters): RequestListener {
+  const { layout } = context;
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    switch (path(req)) {
-      case ISSUER_PATHS.openidConfiguration:
-      case ISSUER_PATHS.oauthMetadata:
-        counters.discovery += 1;
-        readOnly(req, res, () => sendJson(res, 200, issuerMetadata(context)));
-        return;
-      case ISSUER_PATHS.jwks:
-        counters.jwks += 1;
-        readOnly(req, res, () => sendJson(res, 200, context.jwks(), { 'Content-Type': 'application/jwk-set+json' }));
-        return;
-      case ISSUER_PATHS.token:
-        counters.token += 1;
-        if (await handleTokenRequest(req, res, context)) counters.issued += 1;
-        return;
-      default:
-        sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' });
+    const target = path(req);
+    if (layout.metadata.includes(target)) {
+      counters.discovery += 1;
+      readOnly(req, res, () => sendJson(res, 200, context.metadata()));
+    } else if (target === layout.jwks) {
+      counters.jwks += 1;
+      readOnly(req, res, () => sendJson(res, 200, context.jwks(), { 'Content-Type': 'application/jwk-set+json' }));
+    } else if (target === layout.token) {
+      counters.token += 1;
+      if (await handleTokenRequest(req, res, context)) counters.issued += 1;
+    } else if (target === layout.authorize) {
+      const description = 'The test issuer supports the client credentials grant only';
+      sendJson(res, 400, { error: 'unsupported_response_type', error_description: description });
+    } else {
+      sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' });
     }
   };
   return (req, res) => {

@@ -1,13 +1,16 @@
 /**
- * The HTTP server under the test issuer: loopback interfaces only, a random port by default, and a
+ * The HTTP(S) server under the test issuer: loopback interfaces only, a random port by default, and a
  * `close()` that does not wait for idle keep-alive connections.
  */
 import { createServer, type RequestListener } from 'node:http';
-import { isIPv4, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import { isIPv4, type AddressInfo, type Server, type Socket } from 'node:net';
+import { fail } from '../options/option-checks.js';
+import type { ServerCredentials } from './test-ca.js';
 
 /** A listening loopback server. */
 export interface LoopbackServer {
-  /** `http://<bound address>:<port>`, without a trailing slash. */
+  /** `http://<bound address>:<port>` (`https:` with TLS), without a trailing slash. */
   readonly origin: string;
   /** Stops listening and drops open connections. Safe to call more than once. */
   close(): Promise<void>;
@@ -19,17 +22,27 @@ export function isLoopbackListenHost(host: string): boolean {
   return name === 'localhost' || name === '::1' || name === '[::1]' || (isIPv4(name) && name.startsWith('127.'));
 }
 
-/** Listens on `host:port` (a loopback host; port 0 picks a free one). */
-export async function listenOnLoopback(host: string, port: number, listener: RequestListener): Promise<LoopbackServer> {
+/** Refuses a host that is not loopback, naming the option of `where` (`createTestIssuer()`). */
+export function checkLoopbackHost(host: string, where: string): void {
   if (!isLoopbackListenHost(host)) {
-    throw new TypeError(
-      `bearer-guard/testing: the test issuer only listens on loopback hosts (127.0.0.1, ::1, localhost), ` +
-        `not "${host}". It is never for production.`,
-    );
+    fail('host', 'must be a loopback host (127.0.0.1, another 127.x.y.z, ::1, localhost): it is never for production', where);
   }
+}
+
+/**
+ * Listens on `host:port` (a loopback host; port 0 picks a free one), over TLS with `tls` (a certificate
+ * valid for the address bound).
+ */
+export async function listenOnLoopback(
+  host: string,
+  port: number,
+  listener: RequestListener,
+  tls?: ServerCredentials,
+): Promise<LoopbackServer> {
+  checkLoopbackHost(host, 'listenOnLoopback()');
   const bindHost = host === '[::1]' ? '::1' : host;
   const sockets = new Set<Socket>();
-  const server = createServer(listener);
+  const server: Server = tls === undefined ? createServer(listener) : createTlsServer({ ...tls }, listener);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -46,7 +59,7 @@ export async function listenOnLoopback(host: string, port: number, listener: Req
   const urlHost = address.address.includes(':') ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {
-    origin: `http://${urlHost}:${address.port}`,
+    origin: `${tls === undefined ? 'http' : 'https'}://${urlHost}:${address.port}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

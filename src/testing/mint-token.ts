@@ -3,6 +3,7 @@
  * must refuse (expired, not yet valid, another audience, an unknown or withdrawn key, odd headers).
  */
 import { SignJWT } from 'jose';
+import { fail as failOption, failArgument, oneOf, optionsObject, stringOption } from '../options/option-checks.js';
 import {
   isTestSigningAlgorithm,
   type SigningKey,
@@ -39,7 +40,7 @@ export interface SignTokenOptions {
    * `{ kid: undefined }` for a token without `kid`). `alg` cannot be set here: use the `alg` option.
    */
   header?: Readonly<Record<string, unknown>>;
-  /** The token shape. @default "rfc9068" */
+  /** The token shape. @default "rfc9068" (Entra tenant mode: "entra-v2") */
   preset?: TokenPreset;
   /**
    * The calling application: `client_id` and `sub` (rfc9068), `azp` (entra-v2), `appid` (entra-v1).
@@ -50,37 +51,39 @@ export interface SignTokenOptions {
 
 /** What minting needs from the issuer. */
 export interface MintContext {
+  /** The default `iss`. */
   readonly issuer: string;
+  /** The default `aud`. */
   readonly audience: string;
   readonly tenantId: string;
   /** Seconds. */
   readonly tokenLifetime: number;
   readonly keys: SigningKeyRing;
+  /** The preset of tokens minted without one. */
+  readonly defaultPreset: TokenPreset;
+  /** Entra tenant mode: the `iss` and `aud` of `entra-v1` tokens. */
+  readonly v1?: { readonly issuer: string; readonly audience: string };
 }
 
 /** The client id of tokens minted without one. */
 export const DEFAULT_CLIENT_ID = 'test-client';
 
 const KNOWN_OPTIONS = new Set(['expiresIn', 'notBefore', 'kid', 'alg', 'header', 'preset', 'clientId']);
+const SIGN = 'sign()';
 
 function fail(name: string, expectation: string): never {
-  throw new TypeError(`bearer-guard/testing: sign() option "${name}" ${expectation}`);
+  failOption(name, expectation, SIGN);
 }
 
-function checkOptions(options: SignTokenOptions): void {
-  if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
-  for (const name of Object.keys(options)) if (!KNOWN_OPTIONS.has(name)) fail(name, 'is not a known option');
-  const { expiresIn, notBefore, header, preset, clientId, kid, alg } = options;
+function checkOptions(input: SignTokenOptions): void {
+  const options = optionsObject(input, '', KNOWN_OPTIONS, SIGN) ?? {};
+  const { expiresIn, notBefore, header, kid, alg } = options;
   if (expiresIn !== undefined && expiresIn !== null && !Number.isFinite(expiresIn)) {
     fail('expiresIn', 'must be a finite number of seconds or null');
   }
   if (notBefore !== undefined && !Number.isFinite(notBefore)) fail('notBefore', 'must be a finite number of seconds');
-  if (preset !== undefined && !TOKEN_PRESETS.includes(preset)) {
-    fail('preset', `must be one of ${TOKEN_PRESETS.join(', ')}`);
-  }
-  if (clientId !== undefined && (typeof clientId !== 'string' || clientId === '')) {
-    fail('clientId', 'must be a non-empty string');
-  }
+  oneOf(options.preset, 'preset', TOKEN_PRESETS, SIGN);
+  stringOption(options.clientId, 'clientId', SIGN);
   if (kid !== undefined && typeof kid !== 'string') fail('kid', 'must be a string');
   if (alg !== undefined && !isTestSigningAlgorithm(alg)) fail('alg', 'must be an asymmetric JWS algorithm');
   if (header !== undefined) {
@@ -114,13 +117,15 @@ export async function mintToken(
   options: SignTokenOptions = {},
 ): Promise<string> {
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-    throw new TypeError('bearer-guard/testing: sign() claims must be an object');
+    failArgument('claims', 'must be an object', 'sign()');
   }
   checkOptions(options);
   const now = Math.floor(Date.now() / 1000);
-  const shape = presetShape(options.preset ?? 'rfc9068', {
-    issuer: context.issuer,
-    audience: context.audience,
+  const preset = options.preset ?? context.defaultPreset;
+  const v1 = preset === 'entra-v1' ? context.v1 : undefined;
+  const shape = presetShape(preset, {
+    issuer: v1?.issuer ?? context.issuer,
+    audience: v1?.audience ?? context.audience,
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     tenantId: context.tenantId,
     now,

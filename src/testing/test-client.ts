@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { child, fail as failOption, failArgument } from '../options/option-checks.js';
 import type { TestTokenClaims } from './mint-token.js';
 import { isTestSigningAlgorithm, type TestSigningAlgorithm } from './signing-keys.js';
 
@@ -68,32 +69,28 @@ export function digestSecret(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }
 
-function fail(name: string, expectation: string): never {
-  throw new TypeError(`bearer-guard/testing: client option "${name}" ${expectation}`);
-}
-
-function strings(value: unknown, name: string, valid: (item: string) => boolean): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && valid(item))) {
-    fail(name, 'must be an array of non-empty strings (scopes: RFC 6749 scope tokens)');
-  }
-  return [...new Set(value as string[])];
-}
-
-function resolveJwks(value: unknown): { keys: JWK[] } | undefined {
-  if (value === undefined) return undefined;
-  const keys: unknown = (value as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys) || keys.length === 0) fail('jwks', 'must be a JWK Set with at least one key');
-  for (const key of keys) {
-    if (typeof key !== 'object' || key === null || typeof (key as JWK).kty !== 'string') fail('jwks', 'must hold JWKs');
-    if (PRIVATE_MEMBERS.some((member) => Object.hasOwn(key, member))) fail('jwks', 'must hold public keys only');
-  }
-  return { keys: (keys as JWK[]).map((key) => ({ ...key })) };
+/**
+ * Where a registration is checked: the factory (`createTestIssuer()`, `addClient()`) and the option path
+ * of the registration (`clients[0]`, or `''` for `addClient()`'s argument).
+ */
+export interface ClientPlace {
+  readonly where: string;
+  readonly path: string;
 }
 
 /** Validates a registration. Throws a `TypeError` naming the faulty option. */
-export function registerClient(input: TestClient): RegisteredClient {
-  if (typeof input !== 'object' || input === null) fail('client', 'must be an object');
+export function registerClient(input: TestClient, place: ClientPlace): RegisteredClient {
+  function fail(name: string, expectation: string): never {
+    failOption(name === '' ? (place.path === '' ? 'client' : place.path) : child(place.path, name), expectation, place.where);
+  }
+  function strings(value: unknown, name: string, valid: (item: string) => boolean, kind: string): string[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && valid(item))) {
+      fail(name, `must be an array of ${kind}`);
+    }
+    return [...new Set(value as string[])];
+  }
+  if (typeof input !== 'object' || input === null) fail('', 'must be an object');
   const { clientId, clientSecret, audience, claims } = input;
   if (typeof clientId !== 'string' || !VSCHAR.test(clientId)) {
     fail('clientId', 'must be a non-empty printable ASCII string');
@@ -101,8 +98,8 @@ export function registerClient(input: TestClient): RegisteredClient {
   if (clientSecret !== undefined && (typeof clientSecret !== 'string' || !VSCHAR.test(clientSecret))) {
     fail('clientSecret', 'must be a non-empty printable ASCII string');
   }
-  const jwks = resolveJwks(input.jwks);
-  if (clientSecret === undefined && jwks === undefined) fail('clientSecret', 'or "jwks" is required');
+  const jwks = resolveJwks(input.jwks, (expectation) => fail('jwks', expectation));
+  if (clientSecret === undefined && jwks === undefined) fail('clientSecret', 'is required when "jwks" is not given');
   if (audience !== undefined && (typeof audience !== 'string' || audience === '')) {
     fail('audience', 'must be a non-empty string');
   }
@@ -126,12 +123,23 @@ export function registerClient(input: TestClient): RegisteredClient {
     clientId,
     secretDigest: clientSecret === undefined ? undefined : digestSecret(clientSecret),
     jwks,
-    scopes: Object.freeze(strings(input.scopes, 'scopes', isScopeToken)),
-    roles: Object.freeze(strings(input.roles, 'roles', (role) => role !== '')),
+    scopes: Object.freeze(strings(input.scopes, 'scopes', isScopeToken, 'scope tokens (RFC 6749 §3.3: no spaces, quotes or backslashes)')),
+    roles: Object.freeze(strings(input.roles, 'roles', (role) => role !== '', 'non-empty strings')),
     audience,
     claims: { ...claims },
     authMethods: new Set(methods),
   });
+}
+
+function resolveJwks(value: unknown, fail: (expectation: string) => never): { keys: JWK[] } | undefined {
+  if (value === undefined) return undefined;
+  const keys: unknown = (value as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) fail('must be a JWK Set with at least one key');
+  for (const key of keys) {
+    if (typeof key !== 'object' || key === null || typeof (key as JWK).kty !== 'string') fail('must hold JWKs');
+    if (PRIVATE_MEMBERS.some((member) => Object.hasOwn(key, member))) fail('must hold public keys only');
+  }
+  return { keys: (keys as JWK[]).map((key) => ({ ...key })) };
 }
 
 /** A client key pair for `private_key_jwt`. */
@@ -161,9 +169,7 @@ let clientKeys = 0;
  * const config = await discovery(new URL(issuer.url), 'billing', undefined, auth, { execute: [allowInsecureRequests] });
  */
 export async function createClientKey(alg: TestSigningAlgorithm = 'ES256'): Promise<TestClientKey> {
-  if (!isTestSigningAlgorithm(alg)) {
-    throw new TypeError('bearer-guard/testing: createClientKey() needs an asymmetric JWS algorithm');
-  }
+  if (!isTestSigningAlgorithm(alg)) failArgument('alg', 'must be an asymmetric JWS algorithm', 'createClientKey()');
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   clientKeys += 1;
   const kid = `client-key-${clientKeys}`;

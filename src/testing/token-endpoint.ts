@@ -6,15 +6,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateClient, type ClientAuthContext } from './client-auth.js';
 import { sendJson, sendTokenError, TokenEndpointError } from './oauth-error.js';
-import { isScopeToken, type RegisteredClient } from './test-client.js';
+import { isScopeToken, type RegisteredClient, type TestClientAuthMethod } from './test-client.js';
 
 /** Largest accepted request body, in bytes. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** What the token endpoint needs from the issuer. */
 export interface TokenEndpointContext extends ClientAuthContext {
-  /** Mints the access token of `client` with `scopes`; `expiresIn` in seconds. */
-  issue(client: RegisteredClient, scopes: readonly string[]): Promise<{ token: string; expiresIn: number }>;
+  /**
+   * The successful response (RFC 6749 §5.1) to `client`, authenticated with `method`, for the request's
+   * `scope` parameter (`null` when absent). Throws {@link TokenEndpointError} to refuse the scope.
+   */
+  issue(client: RegisteredClient, scope: string | null, method: TestClientAuthMethod): Promise<Record<string, unknown>>;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -82,15 +85,8 @@ export async function handleTokenRequest(
     if (grantType !== 'client_credentials') {
       throw new TokenEndpointError('unsupported_grant_type', 'Only the client_credentials grant is supported');
     }
-    const { client } = await authenticateClient(context, req.headers.authorization, params);
-    const scopes = grantScopes(client, params.get('scope'));
-    const { token, expiresIn } = await context.issue(client, scopes);
-    sendJson(res, 200, {
-      access_token: token,
-      token_type: 'Bearer',
-      expires_in: expiresIn,
-      ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
-    });
+    const { client, method } = await authenticateClient(context, req.headers.authorization, params);
+    sendJson(res, 200, await context.issue(client, params.get('scope'), method));
     return true;
   } catch (error) {
     if (!(error instanceof TokenEndpointError)) throw error;

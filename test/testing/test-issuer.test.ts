@@ -161,13 +161,20 @@ describe('a running test issuer', () => {
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', typ: 'JWT', x5t: 'abc' });
   });
 
-  it('refuses a header alg, an unknown option, an unpublished kid and a bad duration with a TypeError', async () => {
-    await expect(issuer.sign({}, { header: { alg: 'none' } })).rejects.toThrow(/"header" cannot set "alg"/);
-    await expect(issuer.sign({}, { expireIn: 5 } as never)).rejects.toThrow(/"expireIn" is not a known option/);
-    await expect(issuer.sign({}, { kid: 'nope' })).rejects.toThrow(/"kid" names no published key/);
-    await expect(issuer.sign({}, { expiresIn: Number.NaN })).rejects.toThrow(TypeError);
-    await expect(issuer.sign({}, { preset: 'entra-v3' as never })).rejects.toThrow(/"preset"/);
-    await expect(issuer.sign([] as never)).rejects.toThrow(/claims must be an object/);
+  it.each([
+    [{ header: { alg: 'none' } }, 'option "header" cannot set "alg": use the "alg" option'],
+    [{ expireIn: 5 }, 'option "expireIn" is not a known option'],
+    [{ kid: 'nope' }, 'option "kid" names no published key'],
+    [{ expiresIn: Number.NaN }, 'option "expiresIn" must be a finite number of seconds or null'],
+    [{ preset: 'entra-v3' }, 'option "preset" must be one of "rfc9068", "entra-v1", "entra-v2"'],
+    [{ clientId: '' }, 'option "clientId" must be a non-empty string'],
+    [[], 'option "options" must be an object'],
+  ])('refuses the sign() options %j with a TypeError in the library\'s words', async (options, message) => {
+    await expect(issuer.sign({}, options as never)).rejects.toThrow(new TypeError(`bearer-guard: sign() ${message}`));
+  });
+
+  it('refuses sign() claims that are not an object', async () => {
+    await expect(issuer.sign([] as never)).rejects.toThrow(new TypeError('bearer-guard: sign() argument "claims" must be an object'));
   });
 
   it('returns verifier options merged with overrides, keys member by member', () => {
@@ -194,7 +201,9 @@ describe('signing keys', () => {
       expect(issuer.jwks.keys.map((key) => key.alg)).toEqual(['RS256', 'ES256']);
       await expect(createVerifier(issuer.verifierOptions()).verify(token)).resolves.toMatchObject({ clientId: 'test-client' });
       expect(decodeProtectedHeader(await issuer.sign({}, { alg: 'ES256' })).kid).toBe(header.kid);
-      await expect(issuer.sign({}, { kid: signingKid, alg: 'ES256' })).rejects.toThrow(/"alg" differs/);
+      await expect(issuer.sign({}, { kid: signingKid, alg: 'ES256' })).rejects.toThrow(
+        new TypeError('bearer-guard: sign() option "alg" differs from the algorithm of the key named by "kid"'),
+      );
     } finally {
       await issuer.close();
     }
@@ -305,7 +314,11 @@ describe('Entra ID presets', () => {
 
 describe('creating a test issuer', () => {
   it.each(['0.0.0.0', '::', '192.168.1.20', 'example.com'])('refuses the non-loopback host %s', async (host) => {
-    await expect(createTestIssuer({ host })).rejects.toThrow(/only listens on loopback hosts .* never for production/);
+    await expect(createTestIssuer({ host })).rejects.toThrow(
+      new TypeError(
+        'bearer-guard: createTestIssuer() option "host" must be a loopback host (127.0.0.1, another 127.x.y.z, ::1, localhost): it is never for production',
+      ),
+    );
   });
 
   it('listens on localhost at the address it resolved to', async () => {
@@ -319,30 +332,79 @@ describe('creating a test issuer', () => {
   });
 
   it.each([
-    [{ alg: 'HS256' }, 'alg'],
-    [{ tokenLifetime: 0 }, 'tokenLifetime'],
-    [{ audience: 'api receipts' }, 'audience'],
-    [{ port: 70000 }, 'port'],
-    [{ tenantId: '' }, 'tenantId'],
-  ])('refuses %j with a TypeError naming the option', async (options, name) => {
-    await expect(createTestIssuer(options as never)).rejects.toThrow(new RegExp(`option "${name}"`));
+    [{ alg: 'HS256' }, 'option "alg" must be an asymmetric JWS algorithm'],
+    [{ tokenLifetime: 0 }, 'option "tokenLifetime" must be an integer >= 1 (seconds)'],
+    [{ audience: 'api receipts' }, 'option "audience" must be a non-empty string of printable ASCII without spaces'],
+    [{ port: 70000 }, 'option "port" must be an integer >= 0 and <= 65535'],
+    [{ tenantId: '' }, 'option "tenantId" must be a non-empty string'],
+    [{ https: 'yes' }, 'option "https" must be a boolean'],
+    [{ audiences: ['a'] }, 'option "audiences" is not a known option'],
+    [{ clients: {} }, 'option "clients" must be an array'],
+    [{ entra: {} }, 'option "entra.clientId" is required'],
+    [{ entra: { clientId: 'receipts' } }, 'option "entra.clientId" must be a GUID'],
+    [{ entra: { clientId: '6e3f0a52-9a4c-4d1e-8f0b-1c2d3e4f5a6b', tenant: 'x' } }, 'option "entra.tenant" is not a known option'],
+    [
+      { entra: { clientId: '6e3f0a52-9a4c-4d1e-8f0b-1c2d3e4f5a6b' }, audience: 'api://receipts' },
+      'option "audience" cannot be set in Entra tenant mode: tokens are for "entra.clientId"',
+    ],
+    [
+      { entra: { clientId: '6e3f0a52-9a4c-4d1e-8f0b-1c2d3e4f5a6b', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, tenantId: '00000000-0000-4000-8000-000000000000' },
+      'option "tenantId" differs from "entra.tenantId": give the tenant once',
+    ],
+  ])('refuses %j with a TypeError naming the option', async (options, message) => {
+    await expect(createTestIssuer(options as never)).rejects.toThrow(new TypeError(`bearer-guard: createTestIssuer() ${message}`));
   });
 
   it.each([
-    [{ clientId: 'c' }, /"clientSecret" or "jwks" is required/],
-    [{ clientId: '', clientSecret: 's' }, /"clientId"/],
-    [{ clientId: 'c', clientSecret: 's', scopes: ['a"b'] }, /"scopes"/],
-    [{ clientId: 'c', clientSecret: 's', authMethods: ['private_key_jwt'] }, /"authMethods" lists private_key_jwt, which needs "jwks"/],
-    [{ clientId: 'c', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, /public keys only/],
-    [{ clientId: 'c', jwks: { keys: [] } }, /"jwks"/],
+    [{ clientId: 'c' }, '"clients[0].clientSecret" is required when "jwks" is not given'],
+    [{ clientId: '', clientSecret: 's' }, '"clients[0].clientId" must be a non-empty printable ASCII string'],
+    [{ clientId: 'c', clientSecret: 's', scopes: ['a"b'] }, '"clients[0].scopes" must be an array of scope tokens (RFC 6749 §3.3: no spaces, quotes or backslashes)'],
+    [{ clientId: 'c', clientSecret: 's', authMethods: ['private_key_jwt'] }, '"clients[0].authMethods" lists private_key_jwt, which needs "jwks"'],
+    [{ clientId: 'c', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, '"clients[0].jwks" must hold public keys only'],
+    [{ clientId: 'c', jwks: { keys: [] } }, '"clients[0].jwks" must be a JWK Set with at least one key'],
   ])('refuses the client registration %j', async (client, message) => {
-    await expect(createTestIssuer({ clients: [client as never] })).rejects.toThrow(message);
+    await expect(createTestIssuer({ clients: [client as never] })).rejects.toThrow(
+      new TypeError(`bearer-guard: createTestIssuer() option ${message}`),
+    );
+  });
+
+  it('names the faulty client by its place in the list', async () => {
+    const clients = [{ clientId: 'a', clientSecret: 's' }, { clientId: 'b', clientSecret: 's', roles: [''] }];
+    await expect(createTestIssuer({ clients })).rejects.toThrow(
+      new TypeError('bearer-guard: createTestIssuer() option "clients[1].roles" must be an array of non-empty strings'),
+    );
+  });
+
+  it('refuses bad addClient(), rotateKeys() and createClientKey() arguments in the library\'s words', async () => {
+    const issuer = await createTestIssuer();
+    try {
+      expect(() => issuer.addClient({ clientId: 'c' } as never)).toThrow(
+        new TypeError('bearer-guard: addClient() option "clientSecret" is required when "jwks" is not given'),
+      );
+      expect(() => issuer.addClient(null as never)).toThrow(new TypeError('bearer-guard: addClient() option "client" must be an object'));
+      await expect(issuer.rotateKeys({ alg: 'HS256' as never })).rejects.toThrow(
+        new TypeError('bearer-guard: rotateKeys() option "alg" must be an asymmetric JWS algorithm'),
+      );
+      await expect(issuer.rotateKeys({ keepPrevious: 'no' as never })).rejects.toThrow(
+        new TypeError('bearer-guard: rotateKeys() option "keepPrevious" must be a boolean'),
+      );
+      await expect(issuer.rotateKeys({ keep: false } as never)).rejects.toThrow(
+        new TypeError('bearer-guard: rotateKeys() option "keep" is not a known option'),
+      );
+      await expect(createClientKey('HS256' as never)).rejects.toThrow(
+        new TypeError('bearer-guard: createClientKey() argument "alg" must be an asymmetric JWS algorithm'),
+      );
+    } finally {
+      await issuer.close();
+    }
   });
 
   it('refuses a second client with the same id', async () => {
     const issuer = await createTestIssuer({ clients: [{ clientId: 'c', clientSecret: 's' }] });
     try {
-      expect(() => issuer.addClient({ clientId: 'c', clientSecret: 't' })).toThrow(/already registered/);
+      expect(() => issuer.addClient({ clientId: 'c', clientSecret: 't' })).toThrow(
+        new TypeError('bearer-guard: addClient() option "clientId" names a client already registered'),
+      );
       issuer.addClient({ clientId: 'd', jwks: (await createClientKey()).jwks, scopes: ['x'] });
       const metadata = (await (await fetch(`${issuer.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
       expect(metadata.scopes_supported).toEqual(['x']);
