@@ -9,6 +9,7 @@ import type { VerifierOptions } from '../verify/verifier-options.js';
 import { AssertionReplayGuard } from './assertion-replay-guard.js';
 import { createIssuerRoutes, ISSUER_PATHS, type IssuerCounters, type IssuerRouteContext } from './issuer-routes.js';
 import { listenOnLoopback } from './loopback-server.js';
+import { OpaqueTokens, type TestIssuerIntrospection } from './opaque-tokens.js';
 import { mintToken, type MintContext, type SignTokenOptions, type TestTokenClaims } from './mint-token.js';
 import { isTestSigningAlgorithm, SigningKeyRing, type TestSigningAlgorithm } from './signing-keys.js';
 import { registerClient, type RegisteredClient, type TestClient } from './test-client.js';
@@ -43,8 +44,8 @@ export interface RotateKeysOptions {
   alg?: TestSigningAlgorithm;
 }
 
-/** A running test issuer. */
-export interface TestIssuer {
+/** A running test issuer (with opaque tokens and introspection: {@link TestIssuerIntrospection}). */
+export interface TestIssuer extends TestIssuerIntrospection {
   /** The issuer identifier, `http://127.0.0.1:<port>` (no trailing slash): the `iss` of its tokens. */
   readonly url: string;
   /** The token endpoint, `<url>/token`. */
@@ -144,7 +145,8 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   for (const client of options.clients ?? []) addClient(client);
 
   const keys = await SigningKeyRing.create(options.alg ?? 'RS256', 'test-key');
-  const counters: IssuerCounters = { discovery: 0, jwks: 0, token: 0, issued: 0 };
+  const counters: IssuerCounters = { discovery: 0, jwks: 0, token: 0, issued: 0, introspection: 0 };
+  const opaque = new OpaqueTokens();
   let origin = '';
   const mint = (): MintContext => ({ issuer: origin, audience, tenantId, tokenLifetime, keys });
   const context: IssuerRouteContext = {
@@ -157,6 +159,10 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     get jwksUri() {
       return `${origin}${ISSUER_PATHS.jwks}`;
     },
+    get introspectionEndpoint() {
+      return `${origin}${ISSUER_PATHS.introspection}`;
+    },
+    opaque,
     clients,
     replay: new AssertionReplayGuard(),
     jwks: () => keys.jwks(),
@@ -166,6 +172,10 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       if (client.audience !== undefined) claims.aud = client.audience;
       if (scopes.length > 0) claims.scope = scopes.join(' ');
       if (client.roles.length > 0) claims.roles = [...client.roles];
+      if (client.tokenFormat === 'opaque') {
+        const token = opaque.mint(mint(), { ...claims, ...client.claims }, { clientId: client.clientId });
+        return { token, expiresIn: tokenLifetime };
+      }
       const token = await mintToken(mint(), { ...claims, ...client.claims }, { clientId: client.clientId });
       return { token, expiresIn: tokenLifetime };
     },
@@ -198,8 +208,14 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     get tokensIssued() {
       return counters.issued;
     },
+    introspectionEndpoint: context.introspectionEndpoint,
+    get introspectionRequests() {
+      return counters.introspection;
+    },
+    mintOpaqueToken: (claims, opaqueOptions) => opaque.mint(mint(), claims, opaqueOptions),
+    revoke: (token) => opaque.revoke(token),
     resetCounters() {
-      Object.assign(counters, { discovery: 0, jwks: 0, token: 0, issued: 0 });
+      Object.assign(counters, { discovery: 0, jwks: 0, token: 0, issued: 0, introspection: 0 });
     },
     sign: (claims, signOptions) => mintToken(mint(), claims, signOptions),
     async rotateKeys(rotate = {}) {

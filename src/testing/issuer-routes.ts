@@ -1,13 +1,14 @@
 /**
  * The test issuer's routes: OpenID Connect Discovery (`/.well-known/openid-configuration`), RFC 8414
- * metadata (`/.well-known/oauth-authorization-server`), the JWK Set (`/jwks`) and the token endpoint
- * (`/token`), each counted.
+ * metadata (`/.well-known/oauth-authorization-server`), the JWK Set (`/jwks`), the token endpoint
+ * (`/token`) and the introspection endpoint (`/introspect`), each counted.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
 import { sendJson } from './oauth-error.js';
 import { TEST_SIGNING_ALGORITHMS } from './signing-keys.js';
 import { handleTokenRequest, type TokenEndpointContext } from './token-endpoint.js';
+import { handleIntrospectionRequest, type IntrospectionContext } from './introspection-endpoint.js';
 
 /** Paths of the issuer's endpoints (the issuer identifier has no path). */
 export const ISSUER_PATHS = Object.freeze({
@@ -15,6 +16,7 @@ export const ISSUER_PATHS = Object.freeze({
   oauthMetadata: '/.well-known/oauth-authorization-server',
   jwks: '/jwks',
   token: '/token',
+  introspection: '/introspect',
 });
 
 /** Requests served, per endpoint. */
@@ -23,11 +25,13 @@ export interface IssuerCounters {
   jwks: number;
   token: number;
   issued: number;
+  introspection: number;
 }
 
 /** What the routes read from the issuer on every request. */
-export interface IssuerRouteContext extends TokenEndpointContext {
+export interface IssuerRouteContext extends TokenEndpointContext, IntrospectionContext {
   readonly jwksUri: string;
+  readonly introspectionEndpoint: string;
   jwks(): { keys: JWK[] };
   scopesSupported(): string[];
 }
@@ -53,6 +57,8 @@ export function issuerMetadata(context: IssuerRouteContext): Record<string, unkn
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: [...TEST_SIGNING_ALGORITHMS],
+    introspection_endpoint: context.introspectionEndpoint,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     scopes_supported: context.scopesSupported(),
   };
 }
@@ -84,6 +90,10 @@ export function createIssuerRoutes(context: IssuerRouteContext, counters: Issuer
       case ISSUER_PATHS.token:
         counters.token += 1;
         if (await handleTokenRequest(req, res, context)) counters.issued += 1;
+        return;
+      case ISSUER_PATHS.introspection:
+        counters.introspection += 1;
+        await handleIntrospectionRequest(req, res, context);
         return;
       default:
         sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' });

@@ -38,6 +38,12 @@ export interface TestClient {
    * @default both secret methods when `clientSecret` is set, and `private_key_jwt` when `jwks` is set
    */
   authMethods?: readonly TestClientAuthMethod[];
+  /**
+   * The kind of access token the token endpoint issues to the client: a signed JWT, or an opaque token
+   * (Boruta's shape) that only the introspection endpoint can resolve.
+   * @default "jwt"
+   */
+  tokenFormat?: 'jwt' | 'opaque';
 }
 
 /** A validated registration. */
@@ -50,6 +56,7 @@ export interface RegisteredClient {
   readonly audience: string | undefined;
   readonly claims: TestTokenClaims;
   readonly authMethods: ReadonlySet<TestClientAuthMethod>;
+  readonly tokenFormat: 'jwt' | 'opaque';
 }
 
 const AUTH_METHODS: readonly TestClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
@@ -89,6 +96,12 @@ function resolveJwks(value: unknown): { keys: JWK[] } | undefined {
     if (PRIVATE_MEMBERS.some((member) => Object.hasOwn(key, member))) fail('jwks', 'must hold public keys only');
   }
   return { keys: (keys as JWK[]).map((key) => ({ ...key })) };
+}
+
+function resolveTokenFormat(value: unknown): 'jwt' | 'opaque' {
+  if (value === undefined) return 'jwt';
+  if (value !== 'jwt' && value !== 'opaque') fail('tokenFormat', 'must be "jwt" or "opaque"');
+  return value;
 }
 
 /** Validates a registration. Throws a `TypeError` naming the faulty option. */
@@ -131,6 +144,7 @@ export function registerClient(input: TestClient): RegisteredClient {
     audience,
     claims: { ...claims },
     authMethods: new Set(methods),
+    tokenFormat: resolveTokenFormat(input.tokenFormat),
   });
 }
 

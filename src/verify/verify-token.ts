@@ -4,6 +4,8 @@
  *   size → cache hit? → format (identify, decode, header) → issuer (selects the key source) → key
  *   → signature (and the key's own issuer) → claims (times, audience, required, access-token shape)
  *   → binding → identity → caller rules → cache
+ *   opaque tokens: size → format → introspection (cached; claims, binding, identity, caller judged on the
+ *   answer, `opaque/`); with `introspection.tokens: 'all'` a JWT is also confirmed active after the above
  *
  * Each stage is a function in a file of its own; this module only calls them in order, tracks which stage
  * is deciding, and is the one place where a stage's refusal becomes a typed error (with the verifier's
@@ -33,6 +35,9 @@ import type { IssuerMatch, IssuerMatcher } from './issuer/match-issuer.js';
 import type { KeyEntry } from './keys/jwk-set.js';
 import { isKeyMiss, type KeyMiss } from './keys/key-store.js';
 import type { KeySource } from './keys/key-source.js';
+import type { JudgedAnswer } from './opaque/judge-introspection.js';
+import { createOpaqueStage } from './opaque/opaque-stage.js';
+import type { Introspector } from '../introspection/introspector.js';
 import { reject, TokenRejection } from './rejection.js';
 import { checkKeyIssuer } from './signature/check-key-issuer.js';
 import { verifySignature } from './signature/verify-signature.js';
@@ -43,6 +48,8 @@ export interface PipelineParts {
   readonly family: IssuerFamily;
   readonly issuers: IssuerMatcher<KeySource>;
   readonly cache: TokenCache | undefined;
+  /** Opaque tokens (and, with `tokens: 'all'`, JWTs too) go to introspection; `undefined` refuses them. */
+  readonly introspector?: Introspector<JudgedAnswer> | undefined;
 }
 
 /** Verifies a token, synchronously when no key fetch is needed; throws (or rejects with) an `AuthError`. */
@@ -118,8 +125,11 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     });
   };
 
-  /** From the key on: synchronous. */
-  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo => {
+  const opaque = parts.introspector === undefined ? undefined : createOpaqueStage({ introspector: parts.introspector, claims, fail, accepted });
+  const confirm = opaque?.confirm;
+
+  /** From the key on: synchronous (but for the confirmation of a JWT by introspection, `tokens: 'all'`). */
+  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo | Promise<AuthInfo> => {
     const { token, jws, alg } = matched;
     const { payload } = jws;
     let stage: OutcomeStage = 'key';
@@ -155,7 +165,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);
       if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
-      return accepted(auth, false, request);
+      return confirm === undefined ? accepted(auth, false, request) : confirm(auth, token, nowMs, request, false);
     } catch (error) {
       return fail(error, stage, payload, request);
     }
@@ -184,12 +194,15 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
           // Hits bypass key lookups, so they keep the key set's refresh schedule themselves: a key the issuer
           // removed stops serving at the next refresh, however busy the cache is.
           if (nowMs >= hit.key.freshUntil) hit.source.touch(nowMs);
-          return accepted(hit.auth, true, request);
+          return confirm === undefined ? accepted(hit.auth, true, request) : confirm(hit.auth, token, nowMs, request, true);
         }
       }
       const format = identifyFormat(token);
       if (format === 'jwe') reject('token_encrypted', () => 'a JWE (five segments), and no decryption keys are configured');
-      if (format === 'opaque') reject('token_malformed', () => 'not a JWT (an opaque token?), and no introspection is configured');
+      if (format === 'opaque') {
+        if (opaque === undefined) reject('token_malformed', () => 'not a JWT (an opaque token?), and no introspection is configured');
+        return opaque.verify(token, nowMs, request); // never throws: refusals come back rejected, already published
+      }
       const jws = decodeJws(token);
       payload = jws.payload;
       const { alg, kid } = checkHeader(jws.header, config.header);

@@ -1,0 +1,114 @@
+/**
+ * The introspection stage of the pipeline: an opaque token is judged by what the issuer's introspection
+ * endpoint said about it (judged once, see `judge-introspection.ts`), and, with `tokens: 'all'`, a JWT that
+ * passed local verification is confirmed still active. What depends on the clock (`exp`, `nbf`, `iat`) and
+ * on the request (the binding) is judged again on every use, cached or not.
+ *
+ * Neither function ever throws: a refusal or an outage comes back as a rejected promise, after the
+ * pipeline's `fail` has published it, so the pipeline never reports one outcome twice.
+ */
+import type { OutcomeStage } from '../../events/verify-events.js';
+import type { Introspector } from '../../introspection/introspector.js';
+import type { JsonObject } from '../../json.js';
+import type { VerifyRequest } from '../../request/verify-request.js';
+import { checkBinding } from '../binding/check-binding.js';
+import type { ClaimPolicy } from '../claims/claim-policy.js';
+import { describeTimes, judgeTimes } from '../claims/check-times.js';
+import type { AuthInfo } from '../identity/auth-info.js';
+import { reject } from '../rejection.js';
+import type { JudgedAnswer } from './judge-introspection.js';
+
+/** What the stage is built from: the introspector and the pipeline's own outcome functions. */
+export interface OpaqueStageParts {
+  readonly introspector: Introspector<JudgedAnswer>;
+  readonly claims: ClaimPolicy;
+  /** Turns a refusal into the typed error, publishes it, throws it (rethrows what is not a refusal). */
+  readonly fail: (error: unknown, stage: OutcomeStage, payload: JsonObject | undefined, request: VerifyRequest | undefined) => never;
+  /** Publishes an acceptance. */
+  readonly accepted: (auth: AuthInfo, cached: boolean, request: VerifyRequest | undefined) => AuthInfo;
+}
+
+/** The stage's two entry points. */
+export interface OpaqueStage {
+  /** Verifies an opaque token. */
+  verify(token: string, nowMs: number, request: VerifyRequest | undefined): AuthInfo | Promise<AuthInfo>;
+  /** With `tokens: 'all'`: accepts the verified JWT `auth` once the endpoint says it is active. */
+  readonly confirm:
+    | ((auth: AuthInfo, token: string, nowMs: number, request: VerifyRequest | undefined, cached: boolean) => AuthInfo | Promise<AuthInfo>)
+    | undefined;
+}
+
+/** Builds the stage. */
+export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
+  const { introspector, claims, fail, accepted } = parts;
+
+  const refuse = (error: unknown, stage: OutcomeStage, request: VerifyRequest | undefined): Promise<never> => {
+    try {
+      return fail(error, stage, undefined, request);
+    } catch (failure) {
+      return Promise.reject(failure);
+    }
+  };
+
+  const inactive = (): never => reject('token_inactive', () => 'the introspection endpoint answered active: false');
+
+  const judge = (judged: JudgedAnswer, cached: boolean, request: VerifyRequest | undefined): AuthInfo | Promise<never> => {
+    let stage: OutcomeStage = 'introspection';
+    try {
+      if (judged.kind === 'inactive') inactive();
+      if (judged.kind === 'refused') {
+        stage = judged.stage;
+        throw judged.rejection;
+      }
+      if (judged.kind !== 'accepted') throw new Error('bearer-guard: an opaque token was judged as a JWT');
+      stage = 'claims';
+      const nowSec = Date.now() / 1000;
+      const problem = judgeTimes(judged.times, nowSec, claims);
+      if (problem !== undefined) reject(problem, () => describeTimes(judged.times, nowSec, claims));
+      stage = 'binding';
+      checkBinding(judged.payload, request);
+      return accepted(judged.auth, cached, request);
+    } catch (error) {
+      return refuse(error, stage, request);
+    }
+  };
+
+  const lookup = <R>(
+    token: string,
+    nowMs: number,
+    request: VerifyRequest | undefined,
+    then: (judged: JudgedAnswer, cached: boolean) => R | Promise<never>,
+  ): R | Promise<R> => {
+    let found: JudgedAnswer | Promise<JudgedAnswer>;
+    try {
+      found = introspector.lookup(token, nowMs);
+    } catch (error) {
+      return refuse(error, 'introspection', request);
+    }
+    if (found instanceof Promise) {
+      return found.then(
+        (judged) => then(judged, false),
+        (error: unknown) => refuse(error, 'introspection', request),
+      );
+    }
+    return then(found, true);
+  };
+
+  const confirmed = (judged: JudgedAnswer, auth: AuthInfo, cached: boolean, request: VerifyRequest | undefined): AuthInfo | Promise<never> => {
+    if (judged.kind !== 'inactive') return accepted(auth, cached, request);
+    try {
+      return inactive();
+    } catch (error) {
+      return refuse(error, 'introspection', request);
+    }
+  };
+
+  return {
+    verify: (token, nowMs, request) => lookup(token, nowMs, request, (judged, cached) => judge(judged, cached, request)),
+    confirm:
+      introspector.tokens === 'all'
+        ? (auth, token, nowMs, request, cached) =>
+            lookup(token, nowMs, request, (judged, fromCache) => confirmed(judged, auth, cached && fromCache, request))
+        : undefined,
+  };
+}
