@@ -35,8 +35,8 @@ export interface IntrospectionServer {
   /** `<url>/introspect`. */
   readonly endpoint: string;
   behaviour: IntrospectionBehaviour;
-  /** The JSON answered for a form (`ok`). @default `{ active: true, … }` for any token: see below. */
-  answer: (form: URLSearchParams) => unknown;
+  /** The JSON answered for a request (`ok`). @default {@link activeAnswer} for any token. */
+  answer: (form: URLSearchParams, headers: IncomingMessage['headers']) => unknown;
   /** Name `introspection_endpoint` in the metadata. @default true */
   advertise: boolean;
   /** Requests to the introspection endpoint. */
@@ -68,7 +68,7 @@ export async function startIntrospectionServer(): Promise<IntrospectionServer> {
   let base = '';
   const state = {
     behaviour: { kind: 'ok' } as IntrospectionBehaviour,
-    answer: (_form: URLSearchParams): unknown => activeAnswer(base),
+    answer: (_form: URLSearchParams, _headers: IncomingMessage['headers']): unknown => activeAnswer(base),
     advertise: true,
     requests: [] as RecordedRequest[],
     metadataRequests: 0,
@@ -77,11 +77,11 @@ export async function startIntrospectionServer(): Promise<IntrospectionServer> {
     const body = JSON.stringify(value);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
   };
-  const introspect = (res: ServerResponse, form: URLSearchParams): void => {
+  const introspect = (res: ServerResponse, form: URLSearchParams, headers: IncomingMessage['headers']): void => {
     const behaviour = state.behaviour;
     switch (behaviour.kind) {
       case 'ok':
-        return json(res, state.answer(form));
+        return json(res, state.answer(form, headers));
       case 'status':
         res.writeHead(behaviour.status, behaviour.headers).end(behaviour.body ?? '');
         return;
@@ -103,7 +103,7 @@ export async function startIntrospectionServer(): Promise<IntrospectionServer> {
         return;
       case 'gate': {
         const release = (): void => {
-          if (!res.destroyed) json(res, state.answer(form));
+          if (!res.destroyed) json(res, state.answer(form, headers));
         };
         behaviour.until.then(release, release);
         return;
@@ -120,7 +120,7 @@ export async function startIntrospectionServer(): Promise<IntrospectionServer> {
     } else if (path === '/introspect') {
       readForm(req).then((form) => {
         state.requests.push({ method: req.method ?? '', headers: req.headers, form });
-        introspect(res, form);
+        introspect(res, form, req.headers);
       }, () => res.destroy());
     } else {
       res.writeHead(404).end();

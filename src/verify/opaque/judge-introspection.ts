@@ -55,6 +55,9 @@ function checkIntrospectedAudience(payload: JsonObject, policy: ClaimPolicy): re
   return values;
 }
 
+/** True when `payload` has no `name` member, or `null` there (Boruta writes `"sub": null`). */
+const absent = (payload: Readonly<JsonObject>, name: string): boolean => ownMember(payload, name) === undefined || payload[name] === null;
+
 /**
  * `family`, except that a response naming a calling application and no resource owner (no `sub`, no
  * `username`, no `idtyp`) is app-only: RFC 7662 `sub` and `username` describe the resource owner, and
@@ -64,7 +67,7 @@ function introspectedFamily(family: IssuerFamily): IssuerFamily {
   return Object.freeze({
     ...family,
     isAppOnly(payload: Readonly<JsonObject>, clientId: string | undefined): boolean {
-      const ownerless = !Object.hasOwn(payload, 'sub') && !Object.hasOwn(payload, 'username') && !Object.hasOwn(payload, 'idtyp');
+      const ownerless = absent(payload, 'sub') && absent(payload, 'username') && absent(payload, 'idtyp');
       return (clientId !== undefined && ownerless) || family.isAppOnly(payload, clientId);
     },
   });
