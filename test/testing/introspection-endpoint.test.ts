@@ -4,9 +4,11 @@
  * for them, the revoke switch for opaque tokens and JWTs, the metadata naming the endpoint, and a verifier
  * configured with only `{ issuer, audience, introspection }` accepting its tokens end to end.
  */
+import express from 'express';
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier } from '../../src/index.js';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { authenticate, createVerifier } from '../../src/index.js';
 import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
 
 const RS_SECRET = 'receipts-api-secret';
@@ -136,5 +138,33 @@ describe('a client registered for opaque tokens', () => {
 
   it('refuses an unknown tokenFormat at registration', () => {
     expect(() => issuer.addClient({ clientId: 'x', clientSecret: 's', tokenFormat: 'jwe' as never })).toThrow('client option "tokenFormat" must be "jwt" or "opaque"');
+  });
+});
+
+describe('the README example "Testing opaque tokens"', () => {
+  it('answers 200 with the scopes of a minted opaque token, and 401 once revoked and its cached answer expired', async () => {
+    const readmeIssuer = await createTestIssuer({
+      audience: 'receipts-api',
+      clients: [{ clientId: 'receipts-api', clientSecret: 'rs-secret' }],
+    });
+    try {
+      const app = express().get('/receipts', authenticate(readmeIssuer.verifierOptions({
+        introspection: { clientId: 'receipts-api', clientSecret: 'rs-secret' },
+      })), (req, res) => res.json(req.auth?.scopes));
+      const token = readmeIssuer.mintOpaqueToken({ scope: 'receipts.read' });
+      const ok = await request(app).get('/receipts').auth(token, { type: 'bearer' });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual(['receipts.read']);
+      readmeIssuer.revoke(token);
+      expect((await request(app).get('/receipts').auth(token, { type: 'bearer' })).status).toBe(200); // the cached answer
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 61_000);
+      const revoked = await request(app).get('/receipts').auth(token, { type: 'bearer' });
+      expect(revoked.status).toBe(401);
+      expect(revoked.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="The access token is not active"');
+    } finally {
+      vi.useRealTimers();
+      await readmeIssuer.close();
+    }
   });
 });
