@@ -23,13 +23,13 @@ export function tokenKey(token: string): string {
 
 /**
  * Milliseconds an answer may be reused from `nowMs`: an active answer until its `exp` (a finite number of
- * seconds) but at most `maxTtlMs`; an inactive one, or an active one without a usable `exp` (which is
- * refused anyway), `negativeTtlMs`. 0 or less: not worth keeping.
+ * seconds) but at most `maxTtlMs`; an inactive one, or an active one without a usable `exp` or whose `exp`
+ * has passed (refused, or soon refused, by the clock check every use makes), `negativeTtlMs`.
  */
 export function answerTtlMs(answer: IntrospectionAnswer, nowMs: number, limits: Pick<ResolvedIntrospectionCache, 'maxTtlMs' | 'negativeTtlMs'>): number {
   const exp = answer.active ? ownMember(answer.claims, 'exp') : undefined;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) return Math.min(limits.negativeTtlMs, limits.maxTtlMs);
-  return Math.min(limits.maxTtlMs, exp * 1000 - nowMs);
+  const left = typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 - nowMs : 0;
+  return Math.min(limits.maxTtlMs, left > 0 ? left : limits.negativeTtlMs);
 }
 
 interface Entry<T> {

@@ -25,8 +25,8 @@ export interface IntrospectionCacheOptions {
    */
   maxTtlMs?: number;
   /**
-   * Milliseconds an answer that refuses the token (`active: false`, or an active answer missing `exp`) is
-   * reused, so a client retrying a bad token does not become a flood at the authorization server.
+   * Milliseconds an answer that refuses the token (`active: false`, or an active answer without `exp` or
+   * past it) is reused, so a client retrying a bad token does not become a flood at the authorization server.
    * @default 5000
    */
   negativeTtlMs?: number;

@@ -1,8 +1,8 @@
 /**
  * The introspection stage over real HTTP: every behaviour row of an introspection answer (active, `exp`,
  * `iss`, `aud`, `nbf`, binding, required claims, caller lists) on Express 5, Express 4 and Connect; the
- * identity an answer becomes; outcome events; tokens that are not JWTs without introspection; and
- * `tokens: 'all'`, where JWTs are confirmed active after their local verification.
+ * identity an answer becomes; outcome events; and tokens that are not JWTs without introspection.
+ * (`tokens: 'all'`, JWTs confirmed active after their local verification: revocation.test.ts.)
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -13,11 +13,9 @@ import {
   createVerifier,
   onVerifyEvent,
   requireScopes,
-  type AuthInfo,
   type VerifierOptions,
   type VerifyEvent,
 } from '../../../src/index.js';
-import { createTestIssuer, type TestIssuer } from '../../../src/testing/index.js';
 import { reasonErrorHandler } from '../../helpers/error-reason.js';
 import { FRAMEWORKS } from '../../helpers/frameworks.js';
 import { activeAnswer, startIntrospectionServer, type IntrospectionServer } from '../../helpers/introspection-server.js';
@@ -206,61 +204,4 @@ describe('tokens that are not JWTs without introspection', () => {
     expect(error).toMatchObject({ status: 401, reason: 'token_malformed' });
     expect(server.requests.length).toBe(before);
   });
-});
-
-describe("JWTs with introspection tokens: 'all'", () => {
-  let issuer: TestIssuer;
-  beforeAll(async () => {
-    issuer = await createTestIssuer({ audience: 'api://receipts', clients: [{ clientId: 'receipts-api', clientSecret: SECRET }] });
-  });
-  afterAll(() => issuer.close());
-
-  const verifierFor = (tokens: 'opaque' | 'all', cache: false | undefined = undefined) =>
-    createVerifier(
-      issuer.verifierOptions({
-        introspection: { clientId: 'receipts-api', clientSecret: SECRET, tokens, ...(cache === false ? { cache } : {}) },
-      }),
-    );
-
-  it('confirms a verified JWT with one call, keeps its own identity, and answers later requests from the cache', async () => {
-    const verifier = verifierFor('all');
-    const token = await issuer.sign({ scope: 'receipts.read' });
-    issuer.resetCounters();
-    const auth: AuthInfo = await verifier.verify(token);
-    expect(auth).toMatchObject({ format: 'jws', clientId: 'test-client', scopes: ['receipts.read'] });
-    expect(auth.header).toMatchObject({ alg: 'RS256' });
-    await verifier.verify(token);
-    await verifier.verify(token);
-    expect(issuer.introspectionRequests).toBe(1);
-  });
-
-  it('answers 401 token_inactive for a revoked JWT, even one in the verified-token cache', async () => {
-    const verifier = verifierFor('all', false);
-    const token = await issuer.sign({ scope: 'receipts.read' });
-    await verifier.verify(token);
-    await verifier.verify(token); // verified twice: now in the verified-token cache
-    issuer.revoke(token);
-    const app = build(verifierOptionsAll());
-    const res = await request(app).get('/receipts').set('Authorization', `Bearer ${token}`);
-    expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="The access token is not active"');
-    expect(await verifier.verify(token).catch((e: { reason: string }) => e.reason)).toBe('token_inactive');
-  });
-
-  it("leaves JWTs local with the default tokens: 'opaque': a revoked JWT still passes, and nothing is called", async () => {
-    const verifier = verifierFor('opaque');
-    const token = await issuer.sign({ scope: 'receipts.read' });
-    issuer.revoke(token);
-    issuer.resetCounters();
-    expect((await verifier.verify(token)).format).toBe('jws');
-    expect(issuer.introspectionRequests).toBe(0);
-  });
-
-  function verifierOptionsAll(): VerifierOptions {
-    return issuer.verifierOptions({ introspection: { clientId: 'receipts-api', clientSecret: SECRET, tokens: 'all' } });
-  }
-
-  function build(verifierOptions: VerifierOptions): Server {
-    return FRAMEWORKS[0]!.build([{ path: '/receipts', chain: [authenticate(verifierOptions)] }]);
-  }
 });
