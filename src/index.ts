@@ -29,6 +29,7 @@ export {
   type InsufficientScopeReason,
   type InvalidRequestReason,
   type InvalidTokenReason,
+  type IntrospectionUnavailableErrorOptions,
   type IntrospectionUnavailableReason,
   type KeysUnavailableErrorOptions,
   type KeysUnavailableReason,

@@ -191,6 +191,9 @@ export class KeysUnavailableError extends AuthError {
   }
 }
 
+/** Options of {@link IntrospectionUnavailableError}: those of {@link KeysUnavailableError}. */
+export type IntrospectionUnavailableErrorOptions = KeysUnavailableErrorOptions;
+
 /**
  * 503: the token is opaque (or `introspection.tokens` is `'all'`) and the issuer's introspection endpoint
  * gave no usable answer: unreachable, too slow, a status other than 200, not a JSON object with a boolean
@@ -208,7 +211,7 @@ export class IntrospectionUnavailableError extends AuthError {
   /** Seconds after which a retry may succeed. */
   readonly retryAfterSeconds: number;
 
-  constructor(reason: IntrospectionUnavailableReason = 'introspection_unavailable', options?: KeysUnavailableErrorOptions) {
+  constructor(reason: IntrospectionUnavailableReason = 'introspection_unavailable', options?: IntrospectionUnavailableErrorOptions) {
     super(reason, options);
     this.reason = reason;
     const retry = options?.retryAfterSeconds;

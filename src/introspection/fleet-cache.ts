@@ -37,7 +37,8 @@ function withDeadline<T>(operation: () => Promise<T>, fallback: T, what: string)
     attempt = Promise.reject(error);
   }
   const guarded = attempt.catch((error: unknown) => {
-    if (debugEnabled()) debug(`introspection cache store: ${what} failed (${error instanceof Error ? error.name : 'error'}), going on without it`);
+    const kind = error instanceof Error ? error.name : 'error';
+    if (debugEnabled()) debug(`introspection cache store: ${what} failed (${kind}), going on without it`);
     return fallback;
   });
   return Promise.race([guarded, late]).finally(() => clearTimeout(timer));

@@ -26,7 +26,11 @@ export function tokenKey(token: string): string {
  * seconds) but at most `maxTtlMs`; an inactive one, or an active one without a usable `exp` or whose `exp`
  * has passed (refused, or soon refused, by the clock check every use makes), `negativeTtlMs`.
  */
-export function answerTtlMs(answer: IntrospectionAnswer, nowMs: number, limits: Pick<ResolvedIntrospectionCache, 'maxTtlMs' | 'negativeTtlMs'>): number {
+export function answerTtlMs(
+  answer: IntrospectionAnswer,
+  nowMs: number,
+  limits: Pick<ResolvedIntrospectionCache, 'maxTtlMs' | 'negativeTtlMs'>,
+): number {
   const exp = answer.active ? ownMember(answer.claims, 'exp') : undefined;
   const left = typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 - nowMs : 0;
   return Math.min(limits.maxTtlMs, left > 0 ? left : limits.negativeTtlMs);

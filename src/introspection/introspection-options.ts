@@ -155,13 +155,17 @@ export function resolveIntrospectionOptions(value: unknown, issuer: string | und
   const given = optionsObject(value, 'introspection', KNOWN);
   if (given === undefined) return undefined;
   if (issuer === undefined) {
-    fail('introspection', 'needs exactly one "issuer" (neither a list nor a {tenantid} template): one endpoint answers for one authorization server');
+    fail(
+      'introspection',
+      'needs exactly one "issuer" (neither a list nor a {tenantid} template): one endpoint answers for one authorization server',
+    );
   }
   const clientId = requiredString(given.clientId, 'introspection.clientId');
   const endpoint = stringOption(given.endpoint, 'introspection.endpoint');
   const target = toFetchableUrl(endpoint ?? issuer);
   if (typeof target === 'string') {
-    fail(endpoint === undefined ? 'issuer' : 'introspection.endpoint', endpoint === undefined ? `is used to discover the introspection endpoint and ${target} (or set "introspection.endpoint")` : target);
+    if (endpoint !== undefined) fail('introspection.endpoint', target);
+    fail('issuer', `is used to discover the introspection endpoint and ${target} (or set "introspection.endpoint")`);
   }
   return {
     issuer,
@@ -170,7 +174,9 @@ export function resolveIntrospectionOptions(value: unknown, issuer: string | und
     credentials: resolveCredentials(given),
     tokens: oneOf(given.tokens, 'introspection.tokens', ['opaque', 'all']) ?? INTROSPECTION_DEFAULTS.tokens,
     cache: resolveCache(given.cache),
-    timeoutMs: numberOption(given.timeoutMs, 'introspection.timeoutMs', { min: 1, unit: 'milliseconds' }) ?? INTROSPECTION_DEFAULTS.timeoutMs,
+    timeoutMs:
+      numberOption(given.timeoutMs, 'introspection.timeoutMs', { min: 1, unit: 'milliseconds' }) ??
+      INTROSPECTION_DEFAULTS.timeoutMs,
     maxResponseBytes: INTROSPECTION_DEFAULTS.maxResponseBytes,
   };
 }

@@ -55,8 +55,10 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
   let retryAt = 0;
   let lastFailure: KeyFetchError | undefined;
 
-  const unavailable = (retryAfterMs: number, cause: unknown): IntrospectionUnavailableError =>
-    new IntrospectionUnavailableError('introspection_unavailable', { realm, retryAfterSeconds: Math.max(1000, retryAfterMs) / 1000, cause });
+  const unavailable = (retryAfterMs: number, cause: unknown): IntrospectionUnavailableError => {
+    const retryAfterSeconds = Math.max(1000, retryAfterMs) / 1000;
+    return new IntrospectionUnavailableError('introspection_unavailable', { realm, retryAfterSeconds, cause });
+  };
 
   /** Throws while a failure backoff is pending (a retry time beyond `retryMaxMs` means the clock went back). */
   const checkBackoff = (now: number): void => {

@@ -66,7 +66,9 @@ export class OpaqueTokens {
       throw new TypeError('bearer-guard/testing: mintOpaqueToken() claims must be an object');
     }
     const { expiresIn, clientId = DEFAULT_CLIENT_ID } = options;
-    if (expiresIn !== undefined && expiresIn !== null && !Number.isFinite(expiresIn)) fail('expiresIn', 'must be a finite number of seconds or null');
+    if (expiresIn !== undefined && expiresIn !== null && !Number.isFinite(expiresIn)) {
+      fail('expiresIn', 'must be a finite number of seconds or null');
+    }
     if (typeof clientId !== 'string' || clientId === '') fail('clientId', 'must be a non-empty string');
     const now = Math.floor(Date.now() / 1000);
     const answer: Record<string, unknown> = {

@@ -125,7 +125,8 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     });
   };
 
-  const opaque = parts.introspector === undefined ? undefined : createOpaqueStage({ introspector: parts.introspector, claims, fail, accepted });
+  const { introspector } = parts;
+  const opaque = introspector === undefined ? undefined : createOpaqueStage({ introspector, claims, fail, accepted });
   const confirm = opaque?.confirm;
 
   /** From the key on: synchronous (but for the confirmation of a JWT by introspection, `tokens: 'all'`). */

@@ -74,7 +74,10 @@ function introspectedFamily(family: IssuerFamily): IssuerFamily {
 }
 
 /** The `prepare` of a verifier's introspector: judges each answer once. */
-export function createIntrospectionJudge(config: VerifierConfig, family: IssuerFamily): (answer: IntrospectionAnswer, token: string) => JudgedAnswer {
+export function createIntrospectionJudge(
+  config: VerifierConfig,
+  family: IssuerFamily,
+): (answer: IntrospectionAnswer, token: string) => JudgedAnswer {
   const { claims, locations, caller, realm } = config;
   const issuer = config.introspection?.issuer ?? config.issuers[0]!;
   const identityFamily = introspectedFamily(family);

@@ -94,7 +94,12 @@ export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
     return then(found, true);
   };
 
-  const confirmed = (judged: JudgedAnswer, auth: AuthInfo, cached: boolean, request: VerifyRequest | undefined): AuthInfo | Promise<never> => {
+  const confirmed = (
+    judged: JudgedAnswer,
+    auth: AuthInfo,
+    cached: boolean,
+    request: VerifyRequest | undefined,
+  ): AuthInfo | Promise<never> => {
     if (judged.kind !== 'inactive') return accepted(auth, cached, request);
     try {
       return inactive();
