@@ -52,7 +52,8 @@ export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
 
   const inactive = (): never => reject('token_inactive', () => 'the introspection endpoint answered active: false');
 
-  const judge = (judged: JudgedAnswer, cached: boolean, request: VerifyRequest | undefined): AuthInfo | Promise<never> => {
+  /** `nowMs`: the request's clock for a cached answer, `undefined` to read it (an answer that just arrived). */
+  const judge = (judged: JudgedAnswer, cached: boolean, request: VerifyRequest | undefined, nowMs?: number): AuthInfo | Promise<never> => {
     let stage: OutcomeStage = 'introspection';
     try {
       if (judged.kind === 'inactive') inactive();
@@ -62,7 +63,7 @@ export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
       }
       if (judged.kind !== 'accepted') throw new Error('bearer-guard: an opaque token was judged as a JWT');
       stage = 'claims';
-      const nowSec = Date.now() / 1000;
+      const nowSec = (nowMs ?? Date.now()) / 1000;
       const problem = judgeTimes(judged.times, nowSec, claims);
       if (problem !== undefined) reject(problem, () => describeTimes(judged.times, nowSec, claims));
       stage = 'binding';
@@ -109,7 +110,8 @@ export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
   };
 
   return {
-    verify: (token, nowMs, request) => lookup(token, nowMs, request, (judged, cached) => judge(judged, cached, request)),
+    verify: (token, nowMs, request) =>
+      lookup(token, nowMs, request, (judged, cached) => judge(judged, cached, request, cached ? nowMs : undefined)),
     confirm:
       introspector.tokens === 'all'
         ? (auth, token, nowMs, request, cached) =>
