@@ -35,6 +35,8 @@ export interface IssuerConfig {
   readonly algorithms: string[];
   /** The public JWK of the workload's algorithm (for the crypto.verify-only floor). */
   readonly jwk?: Record<string, unknown>;
+  /** Introspection for bearer-guard (opaque-token workloads). */
+  readonly introspection?: { readonly endpoint: string; readonly clientId: string; readonly clientSecret: string };
 }
 
 /**
@@ -82,8 +84,10 @@ export function createContender(contender: Contender, config: IssuerConfig): Req
       return [decorateOnly()];
     case 'crypto.verify only':
       return [signatureOnly(config)];
-    case 'bearer-guard':
-      return [authenticate({ issuer, audience, jwksUri, algorithms }) as unknown as RequestHandler];
+    case 'bearer-guard': {
+      const introspection = config.introspection === undefined ? {} : { introspection: { ...config.introspection } };
+      return [authenticate({ issuer, audience, jwksUri, algorithms, ...introspection }) as unknown as RequestHandler];
+    }
     case 'bearer-guard (no cache)':
       return [authenticate({ issuer, audience, jwksUri, algorithms, cache: false }) as unknown as RequestHandler];
     case 'express-oauth2-jwt-bearer':

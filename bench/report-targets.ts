@@ -5,6 +5,7 @@
  * alone may claim a target.
  */
 import type { ReportInput, Summaries } from './report-types.js';
+import { introspectionTargets } from './report-introspection.js';
 import { check, fixed } from './stats.js';
 
 /** Met when every measured figure (NaN: not measured) passes `passes`; unmet when none was measured. */
@@ -67,6 +68,7 @@ export function renderTargets(input: ReportInput, get: Summaries): string[] {
         `${own.coldFloodFetches} (fresh) | ${check(own.warmFloodFetches <= 1 && own.coldFloodFetches <= 1)} |`,
     );
   }
+  lines.push(...introspectionTargets(input.introspection));
   const samples = input.memory.samples;
   if (samples.length >= 2) {
     const peak = Math.max(...samples.map((s) => s.heapMiB));

@@ -2,6 +2,7 @@
 import type { Contender } from './contenders.js';
 import type { DuelResult } from './duel.js';
 import type { HerdResult } from './herd.js';
+import type { IntrospectionBenchResult } from './introspection.js';
 import type { RunResult } from './load.js';
 import type { DuelSummary, SoloSummary } from './stats.js';
 import type { BenchAlgorithm } from './tokens.js';
@@ -35,6 +36,8 @@ export interface ReportInput {
   readonly herd: readonly HerdResult[];
   readonly memory: { total: number; samples: { tokens: number; heapMiB: number }[] };
   readonly micro: Record<string, Record<string, number>>;
+  /** Opaque tokens validated by introspection (absent from reports made before they were measured). */
+  readonly introspection?: IntrospectionBenchResult;
 }
 
 /** The summaries of a report, by workload and contender. */

@@ -5,6 +5,7 @@
  */
 import { CONTENDERS, type Contender } from './contenders.js';
 import type { RunResult } from './load.js';
+import { renderIntrospection } from './report-introspection.js';
 import { renderTargets } from './report-targets.js';
 import { fixed, summarizeDuels, summarizeSolo } from './stats.js';
 import type { ReportInput, Summaries } from './report-types.js';
@@ -144,6 +145,7 @@ export function renderReport(input: ReportInput): string {
   );
   renderDuels(input, get, lines);
   renderHerd(input, lines);
+  lines.push(...renderIntrospection(input.introspection));
   renderMemoryAndMicro(input, lines);
   lines.push(...renderTargets(input, get));
   return `${lines.join('\n')}\n`;

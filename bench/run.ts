@@ -8,6 +8,7 @@
  * - Head to head: each contender and bare Express served at once on core 0 and loaded together, the
  *   steadier measure of what a middleware costs (bench/duel.ts); bare against bare is the control.
  * - JWKS fetch counts under a cold herd and unknown-kid floods.
+ * - Opaque tokens: a cached opaque token against a cached JWT, and introspection calls under a cold herd.
  * - Heap after many distinct valid tokens.
  * - Per-token verification cost per algorithm.
  *
@@ -20,6 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { CONTENDERS, supports, type IssuerConfig } from './contenders.js';
 import { measureHerd, type HerdResult } from './herd.js';
+import { measureIntrospection } from './introspection.js';
 import { startJwksServer } from './jwks-server.js';
 import { runDuel, type DuelResult } from './duel.js';
 import { pinLoadGenerator, runLoad, type RunResult } from './load.js';
@@ -110,6 +112,9 @@ for (const contender of CONTENDERS.filter((c) => c !== 'bare' && c !== 'crypto.v
   herd.push(await measureHerd(contender));
 }
 
+log('opaque tokens: cached opaque token against cached JWT, cold introspection herd…');
+const introspection = await measureIntrospection({ ...settings, microCount: quick ? 20_000 : 200_000 });
+
 const childJson = (script: string, env: Record<string, string>, nodeFlags: string[] = []): unknown => {
   const out = execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', new URL(script, import.meta.url).pathname], {
     env: { ...process.env, ...env },
@@ -134,6 +139,7 @@ const report = renderReport({
   herd,
   memory: memory as Parameters<typeof renderReport>[0]['memory'],
   micro: micro as Parameters<typeof renderReport>[0]['micro'],
+  introspection,
 });
 const target = process.env.BENCH_OUT ?? new URL(quick ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url).pathname;
 writeFileSync(target, report);

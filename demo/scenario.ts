@@ -10,6 +10,7 @@ import { listenOnLoopback } from '../src/testing/loopback-server.js';
 import { compare, describeAuth, wrapChallenge } from './describe.js';
 import { createReceiptsApi, type ReceiptsGrants } from './receipts-app.js';
 import { ServiceClient } from './service-client.js';
+import { opaqueStep } from './opaque-step.js';
 import { buildSteps, REALM } from './steps.js';
 import { Transcript, type TranscriptOptions } from './transcript.js';
 
@@ -28,7 +29,7 @@ export interface DemoResult {
 }
 
 const AUDIENCE = 'api://receipts';
-const SECRETS = { payment: 'payment-secret', reporting: 'reporting-secret' };
+const SECRETS = { payment: 'payment-secret', reporting: 'reporting-secret', ledger: 'ledger-secret', api: 'receipts-api-secret' };
 
 
 /** Plays the scenario, writing the transcript; never throws for a wrong answer, only reports it. */
@@ -41,6 +42,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       { clientId: 'payment-service', clientSecret: SECRETS.payment, scopes: ['receipts.write', 'receipts.read'] },
       { clientId: 'reporting-service', clientSecret: SECRETS.reporting, scopes: ['receipts.read'] },
       { clientId: 'receipts-admin', jwks: adminKey.jwks, roles: ['Receipts.Admin'] },
+      { clientId: 'ledger-service', clientSecret: SECRETS.ledger, scopes: ['receipts.write', 'receipts.read'], tokenFormat: 'opaque' },
+      // The Receipts API's own client, for the introspection endpoint.
+      { clientId: 'receipts-api', clientSecret: SECRETS.api },
     ],
   });
   let seen: AuthInfo | undefined;
@@ -48,7 +52,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     '127.0.0.1',
     0,
     createReceiptsApi({
-      verifier: issuer.verifierOptions({ realm: REALM }),
+      verifier: issuer.verifierOptions({ realm: REALM, introspection: { clientId: 'receipts-api', clientSecret: SECRETS.api } }),
       ...(options.apiGrants !== undefined ? { grants: options.apiGrants } : {}),
       onAuthenticated: (auth) => {
         seen = auth;
@@ -63,6 +67,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       reporting: await connect('reporting-service', oidc.ClientSecretPost(SECRETS.reporting), 'receipts.read'),
       admin: await connect('receipts-admin', oidc.PrivateKeyJwt({ key: adminKey.privateKey, kid: adminKey.kid })),
     };
+    const ledger = await connect('ledger-service', oidc.ClientSecretBasic(SECRETS.ledger), 'receipts.write receipts.read');
 
     out.title('bearer-guard demo: Payment calls Receipts with the OAuth 2.0 client credentials grant (no user)');
     out.line();
@@ -71,8 +76,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out.field('payment-service', 'client_secret_basic, may request receipts.write receipts.read');
     out.field('reporting-service', 'client_secret_post, may request receipts.read');
     out.field('receipts-admin', 'private_key_jwt, app role Receipts.Admin');
+    out.field('ledger-service', 'client_secret_basic, opaque tokens (Boruta-style), may request receipts.write receipts.read');
 
-    const steps = buildSteps(issuer, api.origin, clients);
+    const steps = [...buildSteps(issuer, api.origin, clients), opaqueStep(issuer, ledger)];
     const failed: number[] = [];
     for (const [index, step] of steps.entries()) {
       seen = undefined;
@@ -95,7 +101,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (problems.length > 0) failed.push(index + 1);
     }
 
-    const counts = `token requests ${issuer.tokenRequests}, JWKS fetches ${issuer.jwksRequests}, metadata fetches ${issuer.discoveryRequests}`;
+    const counts =
+      `token requests ${issuer.tokenRequests}, JWKS fetches ${issuer.jwksRequests}, metadata fetches ${issuer.discoveryRequests}, ` +
+      `introspection calls ${issuer.introspectionRequests}`;
     if (failed.length === 0) out.summary(true, `All ${steps.length} steps answered as expected (${counts}).`);
     else out.summary(false, `${failed.length} of ${steps.length} steps did not answer as expected: ${failed.join(', ')}.`);
     return { steps: steps.length, failed };

@@ -1,6 +1,7 @@
 /**
  * Every default of the verifier options in one documented object, named like the options they fill in.
  */
+import { INTROSPECTION_DEFAULTS } from './introspection/introspection-options.js';
 import { DEFAULT_REALM } from './options/option-checks.js';
 import { TOKEN_CACHE_DEFAULTS } from './verify/cache/token-cache.js';
 import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LENGTH, MAX_CLOCK_TOLERANCE } from './verify/config/resolve-options.js';
@@ -30,4 +31,6 @@ export const DEFAULTS = Object.freeze({
   keys: KEY_DEFAULTS,
   /** The defaults of the `cache` options. */
   cache: TOKEN_CACHE_DEFAULTS,
+  /** The defaults of the `introspection` options (milliseconds and bytes). */
+  introspection: INTROSPECTION_DEFAULTS,
 });

@@ -18,6 +18,7 @@ export {
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
+  IntrospectionUnavailableError,
   isAuthError,
   KeysUnavailableError,
   MissingTokenError,
@@ -28,6 +29,8 @@ export {
   type InsufficientScopeReason,
   type InvalidRequestReason,
   type InvalidTokenReason,
+  type IntrospectionUnavailableErrorOptions,
+  type IntrospectionUnavailableReason,
   type KeysUnavailableErrorOptions,
   type KeysUnavailableReason,
   type MissingTokenReason,
@@ -51,6 +54,11 @@ export type { IssuerProfile } from './verify/issuer-family.js';
 export type { KeyOptions } from './verify/keys/key-options.js';
 export type { SupportedAlgorithm } from './verify/keys/algorithms.js';
 export type { TokenCacheOptions } from './verify/cache/token-cache.js';
+export type {
+  IntrospectionCacheOptions,
+  IntrospectionClientAuth,
+  IntrospectionOptions,
+} from './introspection/introspection-options.js';
 export { KeyFetchError, type FetchFailureKind, type FetchLike } from './http/fetch-json.js';
 
 export {

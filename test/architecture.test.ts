@@ -18,6 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['verifier'],
   ['profiles'],
   ['verify'],
+  ['introspection'],
   ['request', 'stores'],
   ['events'],
   ['http', 'errors'],

@@ -68,7 +68,12 @@ describe('npm run demo', () => {
     expect(stdout).toContain('JWKS              2 fetches so far: exactly one refetch for the two calls');
     expect(stdout).toContain('keys.cooldownMs   0 here (issuer.verifierOptions()). With the default 30 s, a new kid seen');
     expect(stdout).toContain('req.auth          client receipts-admin, roles Receipts.Admin, app-only');
-    expect(stdout).toContain('✓ All 11 steps answered as expected (token requests 4, JWKS fetches 2, metadata fetches 4).');
+    expect(stdout).toContain('ledger-service, new via client_secret_basic, opaque (86 characters), 3600 s left');
+    expect(stdout).toContain('req.auth          client ledger-service, scopes receipts.write receipts.read, app-only');
+    expect(stdout).toContain('introspection     1 call for the two requests: the answer is cached');
+    expect(stdout).toContain(
+      '✓ All 12 steps answered as expected (token requests 5, JWKS fetches 2, metadata fetches 5, introspection calls 1).',
+    );
     expect(stdout).not.toContain('✗');
   });
 
@@ -93,13 +98,13 @@ describe('npm run demo', () => {
       return result;
     });
     expect(code).toBe(1);
-    expect(result).toEqual({ steps: 11, failed: [4, 10, 11] });
+    expect(result).toEqual({ steps: 12, failed: [4, 10, 11] });
     expect(io.err).toEqual([]);
     const transcript = io.out.join('');
     expect(transcript).toContain('status            201 Created  ✗\n');
     expect(transcript).toContain('✗ expected status 403, got 201');
     expect(transcript).toContain('✗ expected scope="Receipts.Admin", got "receipts.write"');
-    expect(transcript).toContain('✗ 3 of 11 steps did not answer as expected: 4, 10, 11.');
+    expect(transcript).toContain('✗ 3 of 12 steps did not answer as expected: 4, 10, 11.');
   });
 
   it('exits 1 and says why when the demo cannot run', async () => {

@@ -48,7 +48,9 @@ export type InvalidTokenReason =
   | 'key_issuer_mismatch'
   | 'token_version_mismatch'
   | 'foreign_resource_token'
-  | 'token_sender_constrained';
+  | 'token_sender_constrained'
+  /** The issuer's introspection endpoint answered `active: false` (unknown, expired or revoked token). */
+  | 'token_inactive';
 
 /** Why a valid token was refused by a guard (answered 403 `insufficient_scope`). */
 export type InsufficientScopeReason = 'scope_missing' | 'role_missing' | 'scope_or_role_missing';
@@ -60,13 +62,23 @@ export type KeysUnavailableReason =
   /** The issuer metadata (discovery) could not be fetched or was unusable. */
   | 'metadata_unavailable';
 
+/** Why a token could not be introspected (answered 503; a server-side fault, never a 401). */
+export type IntrospectionUnavailableReason =
+  /**
+   * The introspection endpoint could not be reached or gave no usable answer (timeout, network error, a
+   * status other than 200, a body that is not a JSON object with a boolean `active`, too large), or its URL
+   * could not be discovered.
+   */
+  'introspection_unavailable';
+
 /** Every stable reason code. */
 export type AuthErrorReason =
   | MissingTokenReason
   | InvalidRequestReason
   | InvalidTokenReason
   | InsufficientScopeReason
-  | KeysUnavailableReason;
+  | KeysUnavailableReason
+  | IntrospectionUnavailableReason;
 
 /** Stable error-class codes, one per class. */
 export type AuthErrorCode =
@@ -74,7 +86,8 @@ export type AuthErrorCode =
   | 'ERR_INVALID_REQUEST'
   | 'ERR_INVALID_TOKEN'
   | 'ERR_INSUFFICIENT_SCOPE'
-  | 'ERR_KEYS_UNAVAILABLE';
+  | 'ERR_KEYS_UNAVAILABLE'
+  | 'ERR_INTROSPECTION_UNAVAILABLE';
 
 /** Public OAuth 2.0 error codes (RFC 6750 §3.1). */
 export type OAuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
@@ -119,9 +132,11 @@ export const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   token_version_mismatch: UNVERIFIED,
   foreign_resource_token: 'The access token was issued for another resource',
   token_sender_constrained: 'The access token is bound to a key and cannot be used as a Bearer token',
+  token_inactive: 'The access token is not active',
   scope_missing: 'The access token lacks a required scope',
   role_missing: 'The access token lacks a required role',
   scope_or_role_missing: 'The access token lacks a required scope or role',
   jwks_unavailable: 'The token signing keys are temporarily unavailable',
   metadata_unavailable: 'The token issuer metadata is temporarily unavailable',
+  introspection_unavailable: 'Token introspection is temporarily unavailable',
 };

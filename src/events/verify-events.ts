@@ -16,7 +16,9 @@ export const VERIFY_EVENTS_CHANNEL = 'bearer-guard:verify';
  * The stage that decided an outcome, in pipeline order: `credential` (reading the request), `format`
  * (decoding, header, size), `issuer`, `key`, `signature`, `claims`, `binding` (DPoP, mutual TLS), `identity`,
  * `caller` (allow-lists), `guard` (a route's scope or role rule), and `custom` (a custom verifier given to
- * `authenticate()` refused the token).
+ * `authenticate()` refused the token). `introspection` decides for tokens judged by the issuer's
+ * introspection endpoint (an answer of `active: false`, or the endpoint unavailable); the claims of an
+ * introspection response are judged at `claims`, `binding` and `caller` like a JWT's.
  */
 export type OutcomeStage =
   | 'credential'
@@ -28,6 +30,7 @@ export type OutcomeStage =
   | 'binding'
   | 'identity'
   | 'caller'
+  | 'introspection'
   | 'guard'
   | 'custom';
 

@@ -1,6 +1,8 @@
 /**
  * One JSON document over HTTP(S) with hard limits: a total deadline (connect, headers and body), a byte
  * cap enforced while streaming, redirects only to the same or allowed hosts (at most 3), status 200 only.
+ * A `GET` by default; a `POST` of a form (token introspection) never follows a redirect, since it carries
+ * credentials and a token: a 3xx answer to it is a `redirect` fault.
  */
 import { isUtf8 } from 'node:buffer';
 import { redactText, redactUrl, toFetchableUrl } from './url-policy.js';
@@ -11,7 +13,7 @@ import { redactText, redactUrl, toFetchableUrl } from './url-policy.js';
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Why a fetch of keys or metadata failed. */
+/** Why a fetch of keys, metadata or an introspection response failed. */
 export type FetchFailureKind =
   | 'insecure_url'
   | 'network'
@@ -24,10 +26,11 @@ export type FetchFailureKind =
   | 'issuer_mismatch';
 
 /**
- * A failed fetch of keys or metadata. Its message names the URL (credentials redacted) and the fault, with
- * the system error code when the network failed (`ENOTFOUND`, `ECONNREFUSED`, a TLS error such as
- * `DEPTH_ZERO_SELF_SIGNED_CERT`), for operators; it never reaches a client (requests get a
- * `KeysUnavailableError` that keeps this as `cause`).
+ * A failed fetch of keys, metadata or an introspection response. Its message names the URL (credentials
+ * redacted) and the fault, with the system error code when the network failed (`ENOTFOUND`,
+ * `ECONNREFUSED`, a TLS error such as `DEPTH_ZERO_SELF_SIGNED_CERT`), for operators; never a request
+ * header, a request body or a response body. It never reaches a client (requests get a
+ * `KeysUnavailableError` or an `IntrospectionUnavailableError` that keeps this as `cause`).
  */
 export class KeyFetchError extends Error {
   /** The class of fault. */
@@ -77,6 +80,12 @@ export interface FetchJsonOptions {
   readonly fetch: FetchLike;
   /** The `Accept` header. */
   readonly accept: string;
+  /** The method. @default "GET" */
+  readonly method?: 'GET' | 'POST';
+  /** A form body, sent as `application/x-www-form-urlencoded` (with `method: 'POST'`). */
+  readonly form?: URLSearchParams;
+  /** More request headers (`Authorization`…); never part of an error. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const MAX_REDIRECTS = 3;
@@ -97,15 +106,14 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
     else signal.addEventListener('abort', () => reject(expired()), { once: true });
   });
   deadline.catch(() => undefined);
+  const init = requestInit(options, signal);
   for (let redirects = 0; ; redirects++) {
     const target = toFetchableUrl(current);
     if (typeof target === 'string') throw new KeyFetchError('insecure_url', current, `the URL ${target}`);
     let response: Response;
     let pending: Promise<Response> | undefined;
     try {
-      pending = Promise.resolve(
-        options.fetch(target.href, { signal, redirect: 'manual', headers: { accept: options.accept } }),
-      );
+      pending = Promise.resolve(options.fetch(target.href, init));
       response = await Promise.race([pending, deadline]);
     } catch (error) {
       // A late answer (from a `fetch` that ignored the signal) is drained and dropped.
@@ -117,6 +125,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
     }
     if (REDIRECT_STATUSES.has(response.status)) {
       discard(response);
+      if (init.method === 'POST') throw new KeyFetchError('redirect', current, `HTTP ${response.status}: a POST is never redirected`);
       current = nextLocation(response, target, redirects, originHost, options.allowedRedirectHosts);
       continue;
     }
@@ -127,6 +136,13 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
     const body = await readLimited(response, current, signal, deadline, options);
     return parseJson(body, current);
   }
+}
+
+function requestInit(options: FetchJsonOptions, signal: AbortSignal): RequestInit {
+  const headers: Record<string, string> = { ...options.headers, accept: options.accept };
+  if (options.form === undefined) return { signal, redirect: 'manual', method: options.method ?? 'GET', headers };
+  headers['content-type'] = 'application/x-www-form-urlencoded';
+  return { signal, redirect: 'manual', method: options.method ?? 'POST', headers, body: options.form.toString() };
 }
 
 function nextLocation(

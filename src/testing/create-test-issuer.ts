@@ -13,6 +13,7 @@ import { checkEntraScope, describeEntraTenant, entraLayout, withKeyIssuer, type 
 import { createIssuerRoutes, ISSUER_PATHS, issuerMetadata, type IssuerCounters, type IssuerRouteContext } from './issuer-routes.js';
 import { checkLoopbackHost, listenOnLoopback } from './loopback-server.js';
 import { mintToken, type MintContext } from './mint-token.js';
+import { OpaqueTokens } from './opaque-tokens.js';
 import { isTestSigningAlgorithm, SigningKeyRing } from './signing-keys.js';
 import { createTestCa, type ServerCredentials } from './test-ca.js';
 import { registerClient, type ClientPlace, type RegisteredClient, type TestClient } from './test-client.js';
@@ -73,7 +74,8 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   const tls = resolved.https ? await tlsFor(resolved.host) : undefined;
   const fetch = tls === undefined ? globalThis.fetch : createTrustingFetch(tls.ca);
   const keys = await SigningKeyRing.create(resolved.alg, 'test-key');
-  const counters: IssuerCounters = { discovery: 0, jwks: 0, token: 0, issued: 0 };
+  const counters: IssuerCounters = { discovery: 0, jwks: 0, token: 0, issued: 0, introspection: 0 };
+  const opaque = new OpaqueTokens();
   const layout = entra === undefined ? ISSUER_PATHS : entraLayout(entra.tenantId);
   let origin = '';
   let tenant: TestEntraTenant | undefined;
@@ -97,6 +99,10 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     get jwksUri() {
       return `${origin}${layout.jwks}`;
     },
+    get introspectionEndpoint() {
+      return `${origin}${layout.introspection}`;
+    },
+    opaque,
     clients,
     replay: entra === undefined ? new AssertionReplayGuard() : undefined,
     jwks: () => (tenant === undefined ? keys.jwks() : withKeyIssuer(keys.jwks(), tenant.issuer)),
@@ -116,7 +122,10 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       }
       const scopes = grantScopes(client, scope);
       if (scopes.length > 0) claims.scope = scopes.join(' ');
-      const token = await mintToken(mint(), { ...claims, ...client.claims }, { clientId: client.clientId });
+      const token =
+        client.tokenFormat === 'opaque'
+          ? opaque.mint(mint(), { ...claims, ...client.claims }, { clientId: client.clientId })
+          : await mintToken(mint(), { ...claims, ...client.claims }, { clientId: client.clientId });
       const granted = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
       return { access_token: token, token_type: 'Bearer', expires_in: tokenLifetime, ...granted };
     },
@@ -152,8 +161,14 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     get tokensIssued() {
       return counters.issued;
     },
+    introspectionEndpoint: context.introspectionEndpoint,
+    get introspectionRequests() {
+      return counters.introspection;
+    },
+    mintOpaqueToken: (claims, opaqueOptions) => opaque.mint(mint(), claims, opaqueOptions),
+    revoke: (token) => opaque.revoke(token),
     resetCounters() {
-      Object.assign(counters, { discovery: 0, jwks: 0, token: 0, issued: 0 });
+      Object.assign(counters, { discovery: 0, jwks: 0, token: 0, issued: 0, introspection: 0 });
     },
     sign: (claims, signOptions) => mintToken(mint(), claims, signOptions),
     async rotateKeys(rotate = {}) {

@@ -54,6 +54,9 @@ export function entraLayout(tenantId: string): IssuerLayout {
     metadata: Object.freeze([`/${tenantId}/v2.0/.well-known/openid-configuration`]),
     jwks: `/${tenantId}/discovery/v2.0/keys`,
     token: `/${tenantId}/oauth2/v2.0/token`,
+    // Entra publishes no introspection endpoint (its metadata here does not either); the test issuer still
+    // answers one, so `revoke()` and `mintOpaqueToken()` work in both modes.
+    introspection: `/${tenantId}/oauth2/v2.0/introspect`,
     authorize: `/${tenantId}/oauth2/v2.0/authorize`,
   });
 }

@@ -1,13 +1,14 @@
 /**
  * The test issuer's routes, each counted. The plain layout: OpenID Connect Discovery
  * (`/.well-known/openid-configuration`), RFC 8414 metadata (`/.well-known/oauth-authorization-server`),
- * the JWK Set (`/jwks`) and the token endpoint (`/token`). Entra tenant mode brings its own layout
- * (`entra-tenant.ts`).
+ * the JWK Set (`/jwks`), the token endpoint (`/token`) and the introspection endpoint (`/introspect`).
+ * Entra tenant mode brings its own layout (`entra-tenant.ts`).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
 import { sendJson } from './oauth-error.js';
 import { TEST_SIGNING_ALGORITHMS } from './signing-keys.js';
+import { handleIntrospectionRequest, type IntrospectionContext } from './introspection-endpoint.js';
 import { handleTokenRequest, type TokenEndpointContext } from './token-endpoint.js';
 
 /** Where the issuer's endpoints live. */
@@ -18,6 +19,8 @@ export interface IssuerLayout {
   readonly jwks: string;
   /** The token endpoint. */
   readonly token: string;
+  /** The introspection endpoint (RFC 7662). */
+  readonly introspection: string;
   /** An authorization endpoint that refuses every request (for layouts whose clients require one). */
   readonly authorize?: string;
 }
@@ -27,6 +30,7 @@ export const ISSUER_PATHS: IssuerLayout = Object.freeze({
   metadata: Object.freeze(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']),
   jwks: '/jwks',
   token: '/token',
+  introspection: '/introspect',
 });
 
 /** Requests served, per endpoint. */
@@ -35,12 +39,14 @@ export interface IssuerCounters {
   jwks: number;
   token: number;
   issued: number;
+  introspection: number;
 }
 
 /** What the routes read from the issuer on every request. */
-export interface IssuerRouteContext extends TokenEndpointContext {
+export interface IssuerRouteContext extends TokenEndpointContext, IntrospectionContext {
   readonly layout: IssuerLayout;
   readonly jwksUri: string;
+  readonly introspectionEndpoint: string;
   /** The published JWK Set. */
   jwks(): { keys: JWK[] };
   /** The metadata document. */
@@ -52,6 +58,7 @@ export interface PlainMetadataContext {
   readonly issuer: string;
   readonly tokenEndpoint: string;
   readonly jwksUri: string;
+  readonly introspectionEndpoint: string;
   scopesSupported(): string[];
 }
 
@@ -76,6 +83,8 @@ export function issuerMetadata(context: PlainMetadataContext): Record<string, un
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: [...TEST_SIGNING_ALGORITHMS],
+    introspection_endpoint: context.introspectionEndpoint,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     scopes_supported: context.scopesSupported(),
   };
 }
@@ -105,6 +114,9 @@ export function createIssuerRoutes(context: IssuerRouteContext, counters: Issuer
     } else if (target === layout.token) {
       counters.token += 1;
       if (await handleTokenRequest(req, res, context)) counters.issued += 1;
+    } else if (target === layout.introspection) {
+      counters.introspection += 1;
+      await handleIntrospectionRequest(req, res, context);
     } else if (target === layout.authorize) {
       const description = 'The test issuer supports the client credentials grant only';
       sendJson(res, 400, { error: 'unsupported_response_type', error_description: description });

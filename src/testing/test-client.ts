@@ -39,6 +39,12 @@ export interface TestClient {
    * @default both secret methods when `clientSecret` is set, and `private_key_jwt` when `jwks` is set
    */
   authMethods?: readonly TestClientAuthMethod[];
+  /**
+   * The kind of access token the token endpoint issues to the client: a signed JWT, or an opaque token
+   * (Boruta's shape) that only the introspection endpoint can resolve.
+   * @default "jwt"
+   */
+  tokenFormat?: 'jwt' | 'opaque';
 }
 
 /** A validated registration. */
@@ -51,6 +57,7 @@ export interface RegisteredClient {
   readonly audience: string | undefined;
   readonly claims: TestTokenClaims;
   readonly authMethods: ReadonlySet<TestClientAuthMethod>;
+  readonly tokenFormat: 'jwt' | 'opaque';
 }
 
 const AUTH_METHODS: readonly TestClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
@@ -76,6 +83,12 @@ export function digestSecret(secret: string): Buffer {
 export interface ClientPlace {
   readonly where: string;
   readonly path: string;
+}
+
+function resolveTokenFormat(value: unknown, fail: (name: string, expectation: string) => never): 'jwt' | 'opaque' {
+  if (value === undefined) return 'jwt';
+  if (value !== 'jwt' && value !== 'opaque') fail('tokenFormat', 'must be "jwt" or "opaque"');
+  return value;
 }
 
 /** Validates a registration. Throws a `TypeError` naming the faulty option. */
@@ -128,6 +141,7 @@ export function registerClient(input: TestClient, place: ClientPlace): Registere
     audience,
     claims: { ...claims },
     authMethods: new Set(methods),
+    tokenFormat: resolveTokenFormat(input.tokenFormat, fail),
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * The running test issuer's interface, `TestIssuer`, returned by `createTestIssuer()`.
  */
+import type { TestIssuerIntrospection } from './opaque-tokens.js';
 import type { JWK } from 'jose';
 import type { FetchLike } from '../http/fetch-json.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
@@ -17,8 +18,8 @@ export interface RotateKeysOptions {
   alg?: TestSigningAlgorithm;
 }
 
-/** A running test issuer. */
-export interface TestIssuer {
+/** A running test issuer (with opaque tokens and introspection: {@link TestIssuerIntrospection}). */
+export interface TestIssuer extends TestIssuerIntrospection {
   /**
    * Where the issuer answers, without a trailing slash: `http://127.0.0.1:<port>` (`https:` with the
    * `https` option), the `iss` of its tokens. In Entra tenant mode, `<origin>/<tenant id>/v2.0`, whose

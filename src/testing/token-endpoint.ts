@@ -38,9 +38,13 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function readParams(req: IncomingMessage): Promise<URLSearchParams> {
+/**
+ * The form parameters of a `POST` to `endpoint` (named in errors): `application/x-www-form-urlencoded`,
+ * each parameter at most once.
+ */
+export async function readParams(req: IncomingMessage, endpoint = 'token endpoint'): Promise<URLSearchParams> {
   if (req.method !== 'POST') {
-    throw new TokenEndpointError('invalid_request', 'The token endpoint only accepts POST', {
+    throw new TokenEndpointError('invalid_request', `The ${endpoint} only accepts POST`, {
       status: 405,
       headers: { Allow: 'POST' },
     });

@@ -14,6 +14,7 @@ import { createDiscoveredKeySource, createStaticKeySource, type KeySource } from
 import type { Verifier } from '../verify/verifier.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
 import { createPipeline, type VerifyNow } from '../verify/verify-token.js';
+import { assembleIntrospection } from './assemble-introspection.js';
 import { readyAll } from './ready.js';
 import { toVerifierStatus, type VerifierStatus } from './verifier-status.js';
 
@@ -74,6 +75,7 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
     family,
     issuers: new IssuerMatcher(rules, config.excludedTenants),
     cache: config.cache === false ? undefined : new TokenCache(config.cache),
+    introspector: assembleIntrospection(config, family),
   });
   return {
     realm: config.realm,

@@ -3,6 +3,7 @@ import type { ClaimLocationLists, ClaimLocations } from './identity/claim-types.
 import type { KeyOptions } from './keys/key-options.js';
 import type { TokenCacheOptions } from './cache/token-cache.js';
 import type { IssuerProfile } from './issuer-family.js';
+import type { IntrospectionOptions } from '../introspection/introspection-options.js';
 
 
 /** Options of {@link createVerifier}. Every duration is in the unit its name or description states. */
@@ -98,6 +99,13 @@ export interface VerifierOptions {
    * off.
    */
   cache?: TokenCacheOptions | false;
+  /**
+   * Validate opaque access tokens (anything that is not a JWT) at the issuer's introspection endpoint
+   * (RFC 7662), cached and single-flight; with `tokens: 'all'`, JWTs too, after local verification. Needs
+   * exactly one `issuer`. Without it, a token that is not a JWT is refused (`token_malformed`).
+   * @default undefined (no introspection)
+   */
+  introspection?: IntrospectionOptions;
 }
 
 /**

@@ -4,6 +4,8 @@
  *   size → cache hit? → format (identify, decode, header) → issuer (selects the key source) → key
  *   → signature (and the key's own issuer) → claims (times, audience, required, access-token shape)
  *   → binding → identity → caller rules → cache
+ *   opaque tokens: size → format → introspection (cached; claims, binding, identity, caller judged on the
+ *   answer, `opaque/`); with `introspection.tokens: 'all'` a JWT is also confirmed active after the above
  *
  * Each stage is a function in a file of its own; this module only calls them in order, tracks which stage
  * is deciding, and is the one place where a stage's refusal becomes a typed error (with the verifier's
@@ -35,6 +37,9 @@ import type { IssuerMatch, IssuerMatcher } from './issuer/match-issuer.js';
 import type { KeyEntry } from './keys/jwk-set.js';
 import { isKeyMiss, type KeyMiss } from './keys/key-store.js';
 import type { KeySource } from './keys/key-source.js';
+import type { JudgedAnswer } from './opaque/judge-introspection.js';
+import { createOpaqueStage } from './opaque/opaque-stage.js';
+import type { Introspector } from '../introspection/introspector.js';
 import { reject, TokenRejection } from './rejection.js';
 import { checkKeyIssuer } from './signature/check-key-issuer.js';
 import { verifySignature } from './signature/verify-signature.js';
@@ -45,6 +50,8 @@ export interface PipelineParts {
   readonly family: IssuerFamily;
   readonly issuers: IssuerMatcher<KeySource>;
   readonly cache: TokenCache | undefined;
+  /** Opaque tokens (and, with `tokens: 'all'`, JWTs too) go to introspection; `undefined` refuses them. */
+  readonly introspector?: Introspector<JudgedAnswer> | undefined;
 }
 
 /**
@@ -124,8 +131,17 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     });
   };
 
-  /** From the key on: synchronous. */
-  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined, trace?: CheckTrace): AuthInfo => {
+  const { introspector } = parts;
+  const opaque = introspector === undefined ? undefined : createOpaqueStage({ introspector, claims, fail, accepted });
+  const confirm = opaque?.confirm;
+
+  /** From the key on: synchronous (but for the confirmation of a JWT by introspection, `tokens: 'all'`). */
+  const finish = (
+    matched: Matched,
+    found: KeyEntry | KeyMiss,
+    request: VerifyRequest | undefined,
+    trace?: CheckTrace,
+  ): AuthInfo | Promise<AuthInfo> => {
     const { token, jws, alg } = matched;
     const { payload } = jws;
     let stage: OutcomeStage = 'key';
@@ -169,7 +185,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       checkCaller(clientId, tenantId, caller);
       trace?.passed(stage, describeCaller(clientId, tenantId, caller));
       if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
-      return accepted(auth, false, request);
+      return confirm === undefined ? accepted(auth, false, request) : confirm(auth, token, nowMs, request, false);
     } catch (error) {
       return fail(error, stage, payload, request, trace);
     }
@@ -199,12 +215,16 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
           // removed stops serving at the next refresh, however busy the cache is.
           if (nowMs >= hit.key.freshUntil) hit.source.touch(nowMs);
           trace?.passed(stage, `verified before (cache); ${describeTimes(hit.times, nowMs / 1000, claims)}`);
-          return accepted(hit.auth, true, request);
+          return confirm === undefined ? accepted(hit.auth, true, request) : confirm(hit.auth, token, nowMs, request, true);
         }
       }
       const format = identifyFormat(token);
       if (format === 'jwe') reject('token_encrypted', () => 'a JWE (five segments), and no decryption keys are configured');
-      if (format === 'opaque') reject('token_malformed', () => 'not a JWT (an opaque token?), and no introspection is configured');
+      if (format === 'opaque') {
+        if (opaque === undefined) reject('token_malformed', () => 'not a JWT (an opaque token?), and no introspection is configured');
+        trace?.passed(stage, 'an opaque token: judged by the introspection endpoint');
+        return opaque.verify(token, nowMs, request, trace); // never throws: refusals come back rejected, already published
+      }
       const jws = decodeJws(token);
       payload = jws.payload;
       const { alg, kid } = checkHeader(jws.header, config.header);

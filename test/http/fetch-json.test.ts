@@ -6,6 +6,7 @@ import { isLoopbackHost, toFetchableUrl } from '../../src/http/url-policy.js';
 import type { FetchLike } from '../../src/http/fetch-json.js';
 import type { KeyOptions } from '../../src/verify/keys/key-options.js';
 import { startIssuerServer, type IssuerServer } from '../helpers/issuer-server.js';
+import { startIntrospectionServer } from '../helpers/introspection-server.js';
 
 const MiB = 1024 * 1024;
 
@@ -198,6 +199,63 @@ describe('fetchJson', () => {
     const error = await failure(fetchJson(`http://127.0.0.1:${port}/jwks`, limits()));
     expect(error.kind).toBe('network');
     expect(error.name).toBe('KeyFetchError');
+  });
+});
+
+describe('fetchJson with a POST of a form', () => {
+  const post = (extra: Partial<FetchJsonOptions> = {}): FetchJsonOptions => ({
+    ...limits({ timeoutMs: 300 }),
+    method: 'POST',
+    form: new URLSearchParams({ token: 'abc def', token_type_hint: 'access_token' }),
+    headers: { authorization: 'Basic eDp5' },
+    ...extra,
+  });
+
+  it('sends the form urlencoded with its headers and the Accept header, and parses the answer', async () => {
+    const endpoint = await startIntrospectionServer();
+    try {
+      endpoint.answer = () => ({ active: false });
+      expect(await fetchJson(endpoint.endpoint, post())).toEqual({ active: false });
+      const [sent] = endpoint.requests;
+      expect(sent!.method).toBe('POST');
+      expect(sent!.headers).toMatchObject({ authorization: 'Basic eDp5', accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' });
+      expect(sent!.form.toString()).toBe('token=abc+def&token_type_hint=access_token');
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it.each([301, 302, 303, 307, 308])('never follows a redirect (HTTP %i), even to the same host', async (status) => {
+    const endpoint = await startIntrospectionServer();
+    try {
+      endpoint.behaviour = { kind: 'redirect', status, location: '/introspect' };
+      const error = await failure(fetchJson(endpoint.endpoint, post()));
+      expect(error.kind).toBe('redirect');
+      expect(error.message).toBe(`${endpoint.endpoint}: HTTP ${status}: a POST is never redirected`);
+      expect(endpoint.requests).toHaveLength(1);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('keeps the deadline and the byte cap, and names neither the form nor the headers in its errors', async () => {
+    const endpoint = await startIntrospectionServer();
+    try {
+      endpoint.behaviour = { kind: 'hang' };
+      const late = await failure(fetchJson(endpoint.endpoint, post()));
+      expect(late.kind).toBe('timeout');
+      endpoint.behaviour = { kind: 'huge', bytes: 70_000 };
+      const large = await failure(fetchJson(endpoint.endpoint, post({ maxResponseBytes: 65_536 })));
+      expect(large.kind).toBe('too_large');
+      endpoint.behaviour = { kind: 'status', status: 401, body: 'bad credentials abc def' };
+      const refused = await failure(fetchJson(endpoint.endpoint, post()));
+      for (const error of [late, large, refused]) {
+        expect(error.message).not.toContain('abc');
+        expect(error.message).not.toContain('eDp5');
+      }
+    } finally {
+      await endpoint.close();
+    }
   });
 });
 

@@ -46,8 +46,8 @@ export function describeTimes(times: TokenTimes, nowSec: number, policy: ClaimPo
   return parts.join(', ');
 }
 
-/** Reads and judges `exp`, `nbf` and `iat`. */
-export function checkTimes(payload: JsonObject, nowSec: number, policy: ClaimPolicy): TokenTimes {
+/** Reads `exp` (required), `nbf` and `iat` (required by `maxTokenAge`) without judging them against a clock. */
+export function readTimes(payload: JsonObject, policy: ClaimPolicy): TokenTimes {
   const exp = numericDate(payload, 'exp');
   const nbf = numericDate(payload, 'nbf');
   const iat = numericDate(payload, 'iat');
@@ -55,7 +55,12 @@ export function checkTimes(payload: JsonObject, nowSec: number, policy: ClaimPol
   if (iat === undefined && policy.maxTokenAgeSec !== undefined) {
     reject('claim_missing', () => 'iat is missing (required by maxTokenAge)');
   }
-  const times = { exp, nbf, iat };
+  return { exp, nbf, iat };
+}
+
+/** Reads and judges `exp`, `nbf` and `iat`. */
+export function checkTimes(payload: JsonObject, nowSec: number, policy: ClaimPolicy): TokenTimes {
+  const times = readTimes(payload, policy);
   const problem = judgeTimes(times, nowSec, policy);
   if (problem !== undefined) reject(problem, () => describeTimes(times, nowSec, policy));
   return times;

@@ -5,6 +5,7 @@
  * (`createVerifier`).
  */
 import { toFetchableUrl } from '../../http/url-policy.js';
+import { resolveIntrospectionOptions } from '../../introspection/introspection-options.js';
 import {
   booleanOption,
   fail,
@@ -37,7 +38,7 @@ export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
 export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
   'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
   'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
-  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache',
+  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'introspection',
 ]);
 
 function resolveAlgorithms(value: unknown): Set<string> {
@@ -137,5 +138,10 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
     validateKeyIssuer: booleanOption(given.validateKeyIssuer, 'validateKeyIssuer') !== false,
     cache: resolveTokenCacheOptions(given.cache),
     keys: resolveKeyOptions(given.keys as VerifierOptions['keys']),
+    // One endpoint answers for one authorization server: introspection needs one exact issuer.
+    introspection: resolveIntrospectionOptions(
+      given.introspection,
+      issuers.length === 1 && !issuers[0]!.includes(TENANT_PLACEHOLDER) ? issuers[0] : undefined,
+    ),
   };
 }

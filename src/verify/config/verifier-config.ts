@@ -6,6 +6,7 @@ import type { ResolvedTokenCacheOptions } from '../cache/token-cache.js';
 import type { HeaderPolicy } from '../format/check-header.js';
 import type { ResolvedClaimLocations } from '../identity/claim-locations.js';
 import type { ResolvedKeyOptions } from '../keys/key-options.js';
+import type { ResolvedIntrospectionOptions } from '../../introspection/introspection-options.js';
 
 /** Everything a verifier needs, validated once at creation. */
 export interface VerifierConfig {
@@ -26,4 +27,6 @@ export interface VerifierConfig {
   readonly validateKeyIssuer: boolean;
   readonly cache: ResolvedTokenCacheOptions | false;
   readonly keys: ResolvedKeyOptions;
+  /** Opaque-token introspection (RFC 7662); `undefined` when not configured. */
+  readonly introspection: ResolvedIntrospectionOptions | undefined;
 }

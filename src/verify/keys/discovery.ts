@@ -15,6 +15,11 @@ import { toFetchableUrl } from '../../http/url-policy.js';
 export interface IssuerMetadata {
   readonly issuer: string;
   readonly jwksUri: string;
+  /**
+   * `introspection_endpoint` (RFC 8414 §2) when the document names one that may be fetched (HTTPS, or plain
+   * HTTP on a loopback host); `undefined` otherwise. Only used when introspection is configured.
+   */
+  readonly introspectionEndpoint: string | undefined;
 }
 
 /**
@@ -36,14 +41,16 @@ export function toIssuerMetadata(document: unknown, issuer: string, url: string)
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new KeyFetchError('invalid_document', url, 'the metadata is not a JSON object');
   }
-  const { issuer: declared, jwks_uri: jwksUri } = document as Record<string, unknown>;
+  const { issuer: declared, jwks_uri: jwksUri, introspection_endpoint: introspection } = document as Record<string, unknown>;
   if (declared !== issuer) {
     throw new KeyFetchError('issuer_mismatch', url, 'the metadata "issuer" differs from the configured issuer');
   }
   if (typeof jwksUri !== 'string') throw new KeyFetchError('invalid_document', url, 'the metadata has no "jwks_uri"');
   const target = toFetchableUrl(jwksUri);
   if (typeof target === 'string') throw new KeyFetchError('insecure_url', url, `the metadata "jwks_uri" ${target}`);
-  return { issuer, jwksUri: target.href };
+  const introspectionTarget = typeof introspection === 'string' ? toFetchableUrl(introspection) : undefined;
+  const introspectionEndpoint = introspectionTarget instanceof URL ? introspectionTarget.href : undefined;
+  return { issuer, jwksUri: target.href, introspectionEndpoint };
 }
 
 /**

@@ -86,7 +86,16 @@ describe('metadata checks', () => {
 
   it('keeps the jwks_uri of a document whose issuer equals the configured one', () => {
     const document = { issuer: ID, jwks_uri: `${ID}/k` };
-    expect(toIssuerMetadata(document, ID, url)).toEqual({ issuer: ID, jwksUri: `${ID}/k` });
+    expect(toIssuerMetadata(document, ID, url)).toEqual({ issuer: ID, jwksUri: `${ID}/k`, introspectionEndpoint: undefined });
+  });
+
+  it('keeps an introspection_endpoint that may be fetched, and leaves out one that may not', () => {
+    const named = (introspection_endpoint: unknown) => toIssuerMetadata({ issuer: ID, jwks_uri: `${ID}/k`, introspection_endpoint }, ID, url);
+    expect(named(`${ID}/introspect`).introspectionEndpoint).toBe(`${ID}/introspect`);
+    expect(named('http://127.0.0.1:8080/introspect').introspectionEndpoint).toBe('http://127.0.0.1:8080/introspect');
+    for (const unusable of ['http://id.example.com/introspect', '/introspect', 'https://u:p@id.example.com/i', 42, null]) {
+      expect(named(unusable)).toEqual({ issuer: ID, jwksUri: `${ID}/k`, introspectionEndpoint: undefined });
+    }
   });
 
   it.each<[string, unknown, string]>([

@@ -1,0 +1,140 @@
+/**
+ * The introspector of one verifier: answers "what does the authorization server say about this token",
+ * from memory when it can, otherwise with exactly one call however many requests ask at once:
+ *
+ *   local cache (SHA-256 of the token) → a call already in flight for it → the fleet's store (an answer,
+ *   or another instance already calling) → the endpoint → local cache and store
+ *
+ * Answers are prepared once (by the pipeline's `prepare`: judged claims, the identity) and the prepared
+ * value is what is cached, so a cached token costs a hash and a map lookup. A failed call starts a backoff
+ * like the key store's (`keys.retryMinMs`, doubling to `keys.retryMaxMs`): until it ends, tokens not in the
+ * cache are answered 503 at once, without a call, with `Retry-After` up to its end.
+ */
+import { IntrospectionUnavailableError } from '../errors/auth-errors.js';
+import { KeyFetchError, type FetchLike } from '../http/fetch-json.js';
+import { FleetCache } from './fleet-cache.js';
+import type { IntrospectionAnswer } from './introspection-answer.js';
+import { answerTtlMs, IntrospectionCache, tokenKey } from './introspection-cache.js';
+import type { ResolvedIntrospectionOptions } from './introspection-options.js';
+import { requestIntrospection } from './introspection-request.js';
+
+/** What an introspector is assembled from. */
+export interface IntrospectorParts<T> {
+  readonly settings: ResolvedIntrospectionOptions;
+  /** The endpoint URL, now or once discovered; rejects with {@link KeyFetchError} when it cannot be known. */
+  readonly endpoint: (nowMs: number) => string | Promise<string>;
+  readonly fetch: FetchLike;
+  /** The failure backoff, in milliseconds (the key options'). */
+  readonly retry: { readonly retryMinMs: number; readonly retryMaxMs: number };
+  /** The realm of the 503 errors. */
+  readonly realm: string;
+  /** Turns an answer into what the pipeline needs; called once per answer, never for a cache hit. */
+  readonly prepare: (answer: IntrospectionAnswer, token: string) => T;
+}
+
+/** Asks the introspection endpoint about tokens, through the cache. */
+export interface Introspector<T> {
+  /** Which tokens are introspected. */
+  readonly tokens: 'opaque' | 'all';
+  /**
+   * The prepared answer for `token`: at once from the cache, else a promise. Rejects with
+   * {@link IntrospectionUnavailableError} when the endpoint gives no usable answer.
+   */
+  lookup(token: string, nowMs: number): T | Promise<T>;
+}
+
+/** Assembles an introspector. */
+export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector<T> {
+  const { settings, retry, realm, prepare } = parts;
+  const limits = settings.cache === false ? undefined : settings.cache;
+  const cache = limits === undefined ? undefined : new IntrospectionCache<T>(limits);
+  const store = limits?.store;
+  const fleet = store === undefined ? undefined : new FleetCache(store, `${settings.issuer}\u0000${settings.clientId}`, settings.timeoutMs);
+  const inflight = new Map<string, Promise<T>>();
+  let failures = 0;
+  let retryAt = 0;
+  let lastFailure: KeyFetchError | undefined;
+
+  const unavailable = (retryAfterMs: number, cause: unknown): IntrospectionUnavailableError => {
+    const retryAfterSeconds = Math.max(1000, retryAfterMs) / 1000;
+    return new IntrospectionUnavailableError('introspection_unavailable', { realm, retryAfterSeconds, cause });
+  };
+
+  /** Throws while a failure backoff is pending (a retry time beyond `retryMaxMs` means the clock went back). */
+  const checkBackoff = (now: number): void => {
+    if (now < retryAt && retryAt - now <= retry.retryMaxMs) throw unavailable(retryAt - now, lastFailure);
+  };
+
+  const call = async (token: string): Promise<IntrospectionAnswer> => {
+    checkBackoff(Date.now());
+    try {
+      const answer = await requestIntrospection(token, await parts.endpoint(Date.now()), settings, parts.fetch);
+      failures = 0;
+      retryAt = 0;
+      lastFailure = undefined;
+      return answer;
+    } catch (error) {
+      if (!(error instanceof KeyFetchError)) throw error; // a bug, not an outage
+      failures += 1;
+      const delay = Math.min(retry.retryMaxMs, retry.retryMinMs * 2 ** Math.min(failures - 1, 30));
+      retryAt = Date.now() + delay;
+      lastFailure = error;
+      throw unavailable(delay, error);
+    }
+  };
+
+  const keep = (key: string, answer: IntrospectionAnswer, token: string, fresh: boolean): T => {
+    const value = prepare(answer, token);
+    if (limits !== undefined) {
+      const now = Date.now();
+      const ttl = answerTtlMs(answer, now, limits);
+      if (ttl > 0) {
+        const json = answer.active ? JSON.stringify(answer.claims) : '{"active":false}';
+        cache!.set(key, value, now + ttl, json.length);
+        if (fresh) fleet?.write(key, answer, ttl);
+      }
+    }
+    return value;
+  };
+
+  const resolve = async (token: string, key: string): Promise<T> => {
+    if (fleet !== undefined) {
+      let record = await fleet.read(key);
+      if (record === undefined) {
+        checkBackoff(Date.now());
+        if (!(await fleet.claim(key))) record = await fleet.await(key);
+      }
+      if (record !== undefined) {
+        if ('answer' in record) return keep(key, record.answer, token, false);
+        throw unavailable(record.unavailableMs, new Error('another instance of the fleet could not introspect the token'));
+      }
+    }
+    let answer: IntrospectionAnswer;
+    try {
+      answer = await call(token);
+    } catch (error) {
+      if (fleet !== undefined && error instanceof IntrospectionUnavailableError) {
+        fleet.markUnavailable(key, error.retryAfterSeconds * 1000);
+      }
+      throw error;
+    }
+    return keep(key, answer, token, true);
+  };
+
+  return {
+    tokens: settings.tokens,
+    lookup(token, nowMs) {
+      const key = tokenKey(token);
+      if (cache !== undefined) {
+        const hit = cache.get(key, nowMs);
+        if (hit !== undefined) return hit;
+      }
+      let pending = inflight.get(key);
+      if (pending === undefined) {
+        pending = resolve(token, key).finally(() => inflight.delete(key));
+        inflight.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}
