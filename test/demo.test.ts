@@ -65,7 +65,7 @@ describe('npm run demo', () => {
     expect(stdout).toContain('error_description="The access token audience is not accepted"');
     expect(stdout).toContain('JWKS              1 fetch so far, no refetch: test-key-1 is cached');
     expect(stdout).toContain('JWKS              2 fetches so far: exactly one refetch for the two calls');
-    expect(stdout).toContain('keys.cooldownMs   0 here (issuer.verifierOptions()). With the default 30 s, a new kid seen');
+    expect(stdout).toContain('keys.cooldownMs   30 s, the default (issuer.verifierOptions()). Only a fetch that missed a');
     expect(stdout).toContain('req.auth          client receipts-admin, roles Receipts.Admin, app-only');
     expect(stdout).toContain('✓ All 11 steps answered as expected (token requests 4, JWKS fetches 2, metadata fetches 4).');
     expect(stdout).not.toContain('✗');

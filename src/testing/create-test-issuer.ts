@@ -85,9 +85,9 @@ export interface TestIssuer {
   /** Registers a client. Throws a `TypeError` for an invalid registration or a duplicate client id. */
   addClient(client: TestClient): void;
   /**
-   * Verifier options for this issuer: `{ issuer, audience, keys: { cooldownMs: 0 } }` merged with
-   * `overrides` (`keys` is merged member by member). The unknown-`kid` cooldown is off so that a key
-   * rotation is picked up at once; keep the default cooldown in production.
+   * Verifier options for this issuer: `{ issuer, audience }` merged with `overrides`. Key options keep
+   * their production defaults: a key rotation ({@link rotateKeys}) is picked up at once all the same, with one
+   * JWKS fetch, since only a fetch that missed a token's `kid` starts the unknown-`kid` cooldown.
    */
   verifierOptions(overrides?: Partial<VerifierOptions>): VerifierOptions;
   /** Stops the server. Safe to call more than once. */
@@ -210,7 +210,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     },
     addClient,
     verifierOptions(overrides = {}) {
-      return { issuer: origin, audience, ...overrides, keys: { cooldownMs: 0, ...overrides.keys } };
+      return { issuer: origin, audience, ...overrides };
     },
     close: () => server.close(),
   };

@@ -31,6 +31,7 @@ import { readCaller, toAuthInfo } from './identity/to-auth-info.js';
 import type { IssuerFamily } from './issuer-family.js';
 import type { IssuerMatch, IssuerMatcher } from './issuer/match-issuer.js';
 import type { KeyEntry } from './keys/jwk-set.js';
+import { keyChangeCount } from './keys/key-changes.js';
 import { isKeyMiss, type KeyMiss } from './keys/key-store.js';
 import type { KeySource } from './keys/key-source.js';
 import { reject, TokenRejection } from './rejection.js';
@@ -55,6 +56,9 @@ interface Matched {
   readonly alg: string;
   readonly issuer: string;
   readonly source: KeySource;
+  readonly kid: string | undefined;
+  /** `keyChangeCount()` before the key was selected (for the cache). */
+  readonly keyChanges: number;
 }
 
 function describeIssuerMiss(match: Extract<IssuerMatch<unknown>, { matched: false }>, payload: JsonObject, issuers: readonly string[]): string {
@@ -154,7 +158,10 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       );
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);
-      if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
+      if (cache !== undefined) {
+        const { source, kid, keyChanges } = matched;
+        cache.set(token, { auth, times, key: found, source, alg, kid, keyChanges }, nowMs, claims.toleranceSec);
+      }
       return accepted(auth, false, request);
     } catch (error) {
       return fail(error, stage, payload, request);
@@ -181,9 +188,6 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
             cache.drop(hit);
             reject(problem, () => describeTimes(hit.times, nowMs / 1000, claims));
           }
-          // Hits bypass key lookups, so they keep the key set's refresh schedule themselves: a key the issuer
-          // removed stops serving at the next refresh, however busy the cache is.
-          if (nowMs >= hit.key.freshUntil) hit.source.touch(nowMs);
           return accepted(hit.auth, true, request);
         }
       }
@@ -200,7 +204,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         reject(match.reason, () => describeIssuerMiss(match, decoded, config.issuers));
       }
       stage = 'key';
-      matched = { token, jws, alg, issuer: match.issuer, source: match.rule.target };
+      matched = { token, jws, alg, issuer: match.issuer, source: match.rule.target, kid, keyChanges: keyChangeCount() };
       found = match.rule.target.select(alg, kid, nowMs);
     } catch (error) {
       return fail(error, stage, payload, request);

@@ -1,8 +1,12 @@
 /**
  * The verified-token cache: a bounded LRU keyed by the SHA-256 of the whole token string, holding only
  * successes. A hit is honoured only while the token's time claims still pass at the current clock and its
- * signing key is still trusted (a refresh that removes the key ends it); entries never outlive the token's
- * `exp` nor `maxTtlMs`. Each verifier owns its own cache, so verifiers never serve each other's entries.
+ * signing key is still the key an uncached verification would select: whenever keys changed anywhere (a key
+ * set's members, a metadata document's `jwks_uri`, see `key-changes.ts`) or the keys in use are due for a
+ * refresh, the hit selects its key again from its key source and is dropped unless the same key comes back
+ * (a removed key, a second key under its `kid`, a new `jwks_uri`); the request is then verified afresh, so it
+ * gets exactly the uncached answer. Entries never outlive the token's `exp` nor `maxTtlMs`. Each verifier
+ * owns its own cache, so verifiers never serve each other's entries.
  *
  * Requests find entries through an index by the whole token string (`token-index.ts`), so neither a hit
  * nor a miss hashes the token: the SHA-256 is taken once, when a token is admitted. The index only ever
@@ -13,6 +17,7 @@ import * as crypto from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { numberOption, optionsObject } from '../../options/option-checks.js';
 import type { KeyEntry } from '../keys/jwk-set.js';
+import { keyChangeCount } from '../keys/key-changes.js';
 import type { KeySource } from '../keys/key-source.js';
 import type { AuthInfo } from '../identity/auth-info.js';
 import type { TokenTimes } from '../claims/check-times.js';
@@ -45,8 +50,13 @@ export interface CachedVerification {
   readonly auth: AuthInfo;
   readonly times: TokenTimes;
   readonly key: KeyEntry;
-  /** Where the key came from, to keep its set refreshed while hits bypass key lookups. */
+  /** Where the key came from, to select it again when keys change and to keep its set refreshed. */
   readonly source: KeySource;
+  /** The token's `alg` and `kid`, with which the key was selected. */
+  readonly alg: string;
+  readonly kid: string | undefined;
+  /** `keyChangeCount()` read before the key was selected. */
+  readonly keyChanges: number;
 }
 
 /** One cached verification. */
@@ -57,6 +67,10 @@ export interface CachedToken extends CachedVerification {
   readonly id: string;
   /** Time (ms) after which the entry is dropped whatever else holds. */
   readonly expiresAtMs: number;
+  /** `keyChangeCount()` when the key was last confirmed. */
+  checkedAt: number;
+  /** Time (ms) from which a hit confirms its key again: when the keys in use become due for a refresh. */
+  recheckAtMs: number;
 }
 
 /** The cache options with every default applied. */
@@ -101,17 +115,32 @@ export class TokenCache {
 
   /**
    * The entry of `token` when it may still serve at `nowMs` (time claims are judged by the caller). An entry
-   * that has outlived its `expiresAtMs` or its signing key is dropped.
+   * that has outlived its `expiresAtMs`, or whose key is no longer the one selected for its `alg`/`kid`, is
+   * dropped.
    */
   lookup(token: string, nowMs: number): CachedToken | undefined {
     const entry = this.#index.find(token);
     if (entry === undefined) return undefined;
-    if (nowMs >= entry.expiresAtMs || nowMs >= entry.key.validUntil) {
+    if (nowMs >= entry.expiresAtMs || nowMs >= entry.key.validUntil || !TokenCache.#keyStillSelected(entry, nowMs)) {
       this.#entries.delete(entry.id);
       return undefined;
     }
     this.#entries.get(entry.id); // keeps the LRU's recency true
     return entry;
+  }
+
+  /**
+   * True while `entry`'s key is the one its source selects. Free while no key changed and the keys are fresh;
+   * otherwise one selection, as an uncached verification would make it (which also starts a refresh that is
+   * due). A selection still waiting for a fetch is not the same key: the entry goes, the request waits.
+   */
+  static #keyStillSelected(entry: CachedToken, nowMs: number): boolean {
+    const changes = keyChangeCount();
+    if (entry.checkedAt === changes && nowMs < entry.recheckAtMs) return true;
+    if (entry.source.select(entry.alg, entry.kid, nowMs) !== entry.key) return false;
+    entry.checkedAt = changes;
+    entry.recheckAtMs = entry.source.freshUntil();
+    return true;
   }
 
   /**
@@ -123,7 +152,14 @@ export class TokenCache {
   set(token: string, value: CachedVerification, nowMs: number, toleranceSec: number): void {
     const expiresAtMs = Math.min(nowMs + this.#maxTtlMs, (value.times.exp + toleranceSec) * 1000);
     if (expiresAtMs <= nowMs || !this.#sightings.seenBefore(token)) return;
-    const entry: CachedToken = { ...value, token, id: TokenCache.keyOf(token), expiresAtMs };
+    const entry: CachedToken = {
+      ...value,
+      token,
+      id: TokenCache.keyOf(token),
+      expiresAtMs,
+      checkedAt: value.keyChanges,
+      recheckAtMs: value.source.freshUntil(),
+    };
     const displaced = this.#index.add(entry);
     if (displaced !== undefined) this.#entries.delete(displaced.id);
     this.#entries.set(entry.id, entry);

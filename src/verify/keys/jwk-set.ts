@@ -28,11 +28,6 @@ export interface KeyEntry {
    * window, or 0 once a refresh removed it. Verified-token cache entries die with it.
    */
   validUntil: number;
-  /**
-   * Time (ms) at which the key's set becomes due for a refresh. A verified-token cache hit at or after it
-   * asks the key source to refresh in the background, so cached tokens do not keep a stale set alive.
-   */
-  freshUntil: number;
 }
 
 /** A parsed key set. */
@@ -125,7 +120,7 @@ function toKeyEntry(member: unknown, known: ReadonlyMap<string, KeyEntry>): KeyE
     if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return undefined;
     signatureBytes = Math.ceil(bits / 8);
   }
-  return { kid, key, algorithms, issuer, signatureBytes, fingerprint, validUntil: 0, freshUntil: 0 };
+  return { kid, key, algorithms, issuer, signatureBytes, fingerprint, validUntil: 0 };
 }
 
 function hasVerifyOperation(ops: unknown): boolean {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createVerifier, isAuthError, onVerifyEvent, type VerifyEvent } from '../../../src/index.js';
 import type { KeyEntry } from '../../../src/verify/keys/jwk-set.js';
 import { TokenCache } from '../../../src/verify/cache/token-cache.js';
+import { keyChangeCount } from '../../../src/verify/keys/key-changes.js';
 import { startIssuerServer, type IssuerServer } from '../../helpers/issuer-server.js';
 import { createTestKey, signToken, type TestKey } from '../../helpers/keys.js';
 
@@ -200,14 +201,19 @@ describe('TokenCache', () => {
     signatureBytes: undefined,
     fingerprint: 'k',
     validUntil,
-    freshUntil: validUntil,
   });
-  const value = (exp: number, validUntil = Number.MAX_SAFE_INTEGER) => ({
-    auth: {} as never,
-    times: { exp, nbf: undefined, iat: undefined },
-    key: entryKey(validUntil),
-    source: { select: () => ({ miss: 'not_found' as const }), touch: () => undefined, ready: async () => undefined, status: () => ({}) },
-  });
+  const value = (exp: number, validUntil = Number.MAX_SAFE_INTEGER) => {
+    const key = entryKey(validUntil);
+    return {
+      auth: {} as never,
+      times: { exp, nbf: undefined, iat: undefined },
+      key,
+      source: { select: () => key, freshUntil: () => Number.MAX_SAFE_INTEGER, ready: async () => undefined, status: () => ({}) },
+      alg: 'ES256',
+      kid: 'k',
+      keyChanges: keyChangeCount(),
+    };
+  };
 
   /** Offers `token` twice (admission on second sight). */
   const admit = (cache: TokenCache, token: string, stored: ReturnType<typeof value>, now: number, tolerance = 0): void => {
