@@ -1,10 +1,13 @@
 /**
  * A JSON Web Key Set (RFC 7517 §5) turned into ready-to-use Node `KeyObject`s, keeping only keys fit to
- * verify signatures: `use` absent or `sig`, `key_ops` absent or with `verify`, an asymmetric `kty`, a
- * supported curve, RSA moduli of 2048 to 16384 bits, no private members. Keys are never taken from tokens.
+ * verify signatures: `use` absent or `sig`, `key_ops` absent or `verify` only, an asymmetric `kty`, a
+ * supported curve, RSA moduli of 2048 to 16384 bits, no private members, no degenerate key (an RSA exponent
+ * that is even, below 3 or of 256 bits or more; an Edwards point of small order; see `degenerate-key.ts`).
+ * Keys are never taken from tokens.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { MAX_RSA_BITS, MIN_RSA_BITS, SUPPORTED_ALGORITHMS, getAlgorithmSpec } from './algorithms.js';
+import { isDegenerateKey } from './degenerate-key.js';
 
 /** One usable verification key. */
 export interface KeyEntry {
@@ -114,6 +117,7 @@ function toKeyEntry(member: unknown, known: ReadonlyMap<string, KeyEntry>): KeyE
   } catch {
     return undefined;
   }
+  if (isDegenerateKey(material, key)) return undefined;
   let signatureBytes: number | undefined;
   if (kty === 'RSA') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
@@ -123,9 +127,15 @@ function toKeyEntry(member: unknown, known: ReadonlyMap<string, KeyEntry>): KeyE
   return { kid, key, algorithms, issuer, signatureBytes, fingerprint, validUntil: 0 };
 }
 
+/**
+ * `key_ops` absent, or naming `verify` and nothing else (jose's rule): a public key can only verify, so any
+ * other operation (`encrypt`, `wrapKey`, even RFC 7517's `sign` + `verify` pair) means the member was not
+ * written for this use, and a key shared between signatures and encryption is the cross-use RFC 7517 §4.3
+ * warns against. A repeated `verify` is tolerated (jose refuses it: a documented difference).
+ */
 function hasVerifyOperation(ops: unknown): boolean {
   if (ops === undefined) return true;
-  return Array.isArray(ops) && ops.every((op) => typeof op === 'string') && ops.includes('verify');
+  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => op === 'verify');
 }
 
 function fittingAlgorithms(kty: string, crv: string | undefined, alg: string | undefined): Set<string> {
