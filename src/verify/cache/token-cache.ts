@@ -29,12 +29,21 @@ const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encodi
 /** Options of the verified-token cache. */
 export interface TokenCacheOptions {
   /**
-   * Most tokens kept. Each entry holds the frozen {@link AuthInfo} (about 2–4 KB for a typical token); the
-   * index by token string adds about 40 bytes per entry of the bound. A token is admitted when it is verified
-   * again while about `maxEntries / 8` other new tokens have arrived since its first verification.
+   * Most tokens kept. A token is admitted when it is verified again while about `maxEntries / 8` other new
+   * tokens have arrived since its first verification. The index by token string adds about 40 bytes per
+   * entry of the bound. {@link TokenCacheOptions.maxBytes} bounds the entries by size too.
    * @default 10000
    */
   maxEntries?: number;
+  /**
+   * Most heap, in bytes, the entries may hold together; the least recently used go first. An entry holds the
+   * token string and the frozen {@link AuthInfo} with every decoded claim: measured at about 2 KB for a
+   * 400-character token, 3.2 KB for 1 KB, 10 KB for 4 KB and 28 KB for a 12 KB token (about 1 KB plus 2.2
+   * bytes per token character), so each entry is counted as 1 KiB plus 2.5 bytes per character. With the
+   * default, 12 KB tokens fill the cache at about 1000 entries.
+   * @default 33554432 (32 MiB)
+   */
+  maxBytes?: number;
   /**
    * Longest time in milliseconds an entry is kept, whatever the token's `exp`.
    * @default 600000 (10 minutes)
@@ -43,7 +52,17 @@ export interface TokenCacheOptions {
 }
 
 /** Defaults of {@link TokenCacheOptions}. */
-export const TOKEN_CACHE_DEFAULTS = Object.freeze({ maxEntries: 10_000, maxTtlMs: 600_000 });
+export const TOKEN_CACHE_DEFAULTS = Object.freeze({ maxEntries: 10_000, maxBytes: 32 * 1024 * 1024, maxTtlMs: 600_000 });
+
+/** Bytes counted for every entry, whatever its token: the entry, the identity object, hash, times. */
+const ENTRY_BASE_BYTES = 1024;
+/** Bytes counted per token character: the token string and the decoded header and claims (measured: 2.2). */
+const ENTRY_BYTES_PER_CHARACTER = 2.5;
+
+/** The heap an entry for `token` is counted as holding (see {@link TokenCacheOptions.maxBytes}). */
+export function entryBytes(token: string): number {
+  return ENTRY_BASE_BYTES + Math.ceil(token.length * ENTRY_BYTES_PER_CHARACTER);
+}
 
 /** What a verification stores. */
 export interface CachedVerification {
@@ -93,13 +112,17 @@ export class TokenCache {
   readonly #index: TokenIndex<CachedToken>;
   readonly #sightings: Sightings;
   readonly #maxTtlMs: number;
+  readonly #maxBytes: number;
 
   constructor(options: ResolvedTokenCacheOptions) {
     this.#index = new TokenIndex<CachedToken>(options.maxEntries);
     this.#entries = new LRUCache<string, CachedToken>({
       max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: (entry) => entryBytes(entry.token),
       dispose: (entry) => this.#index.remove(entry),
     });
+    this.#maxBytes = options.maxBytes;
     // About an eighth of the entry bound: a first sighting is remembered for as long as that many other new
     // tokens take to arrive.
     this.#sightings = new Sightings(options.maxEntries / 8);
@@ -151,7 +174,9 @@ export class TokenCache {
    */
   set(token: string, value: CachedVerification, nowMs: number, toleranceSec: number): void {
     const expiresAtMs = Math.min(nowMs + this.#maxTtlMs, (value.times.exp + toleranceSec) * 1000);
-    if (expiresAtMs <= nowMs || !this.#sightings.seenBefore(token)) return;
+    // An entry larger than the whole cache is never stored: the LRU would refuse it, and the index must only
+    // ever hold what the LRU holds.
+    if (expiresAtMs <= nowMs || entryBytes(token) > this.#maxBytes || !this.#sightings.seenBefore(token)) return;
     const entry: CachedToken = {
       ...value,
       token,
@@ -173,5 +198,10 @@ export class TokenCache {
   /** Entries held. */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** Bytes the entries are counted as holding (see {@link entryBytes}). */
+  get bytes(): number {
+    return this.#entries.calculatedSize;
   }
 }

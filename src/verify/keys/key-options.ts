@@ -59,22 +59,6 @@ export interface KeyOptions {
   fetch?: FetchLike;
 }
 
-/** Options of the verified-token cache. */
-export interface TokenCacheOptions {
-  /**
-   * Most tokens kept. Each entry holds the frozen {@link AuthInfo} (about 2–4 KB for a typical token); the
-   * index by token string adds about 40 bytes per entry of the bound. A token is admitted when it is verified
-   * again while about `maxEntries / 8` other new tokens have arrived since its first verification.
-   * @default 10000
-   */
-  maxEntries?: number;
-  /**
-   * Longest time in milliseconds an entry is kept, whatever the token's `exp`.
-   * @default 600000 (10 minutes)
-   */
-  maxTtlMs?: number;
-}
-
 /** Key options with every default applied. */
 export interface ResolvedKeyOptions extends KeyStoreOptions {
   /** Equal for option sets that may share stores. */
