@@ -70,8 +70,10 @@ async function discover(issuer: string, options: FetchJsonOptions): Promise<Issu
       if (failure.kind === 'timeout') break;
     }
   }
+  // The first attempt's failure is the cause, so the system error (`ENOTFOUND`, a TLS code…) stays reachable.
   const [first] = failures;
   throw new KeyFetchError(first!.kind, issuer, `discovery failed (${failures.map((f) => f.message).join('; ')})`, {
+    cause: first,
     ...(first!.code === undefined ? {} : { code: first!.code }),
   });
 }
