@@ -18,8 +18,11 @@ export interface KeyOptions {
    */
   maxAgeMs?: number;
   /**
-   * Milliseconds after a fetch during which a token with an unknown `kid` is rejected without another
-   * fetch. A flood of made-up `kid`s causes at most one fetch per window.
+   * Milliseconds during which a token with an unknown `kid` is rejected without another fetch, counted from
+   * the start of the last fetch after which a token's `kid` was still missing (the set did not hold it, or
+   * the fetch failed). Routine fetches (the first one, scheduled refreshes, `ready()`) start no window when
+   * they find every `kid` asked for, so a key published just after one costs one fetch and no refusal. A flood
+   * of made-up `kid`s causes at most one fetch per window.
    * @default 30000
    */
   cooldownMs?: number;
