@@ -1,11 +1,14 @@
 /**
  * Per-token verification cost per algorithm, in one process: raw `crypto.verify` with a ready KeyObject
  * (the floor), bearer-guard without cache (every token verified), bearer-guard with a cache hit, and
- * `jose.jwtVerify` with a local JWK Set. Prints one JSON line of microseconds per operation.
+ * `jose.jwtVerify` with a local JWK Set. Then the cost of reading the credential (`extractToken`, query
+ * tokens off, as by default): a normal request, and one whose 16 KB query is `%x&x&…` and holds no token,
+ * which an unauthenticated client may send at will (the query is always scanned for a second token).
+ * Prints one JSON line of microseconds per operation (`extraction` holds the second part).
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { createVerifier } from '../dist/index.js';
+import { createVerifier, extractToken, type TokenRequest } from '../dist/index.js';
 import { startJwksServer } from './jwks-server.js';
 import { createBenchKeys, signPool, type BenchAlgorithm } from './tokens.js';
 
@@ -51,4 +54,18 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
   };
 }
 await jwks.close();
-console.log(JSON.stringify(results));
+
+process.stderr.write('token extraction\n');
+const bearer = `Bearer ${signPool(keys.keys.ES256, 1, claims)[0]!}`;
+const normal: TokenRequest = {
+  method: 'GET',
+  url: '/receipts/42?expand=items&page=2',
+  headers: { authorization: bearer, accept: 'application/json' },
+  rawHeaders: ['Authorization', bearer, 'Accept', 'application/json'],
+};
+const hostile: TokenRequest = { method: 'GET', url: `/receipts/42?${'%x&x&'.repeat(3300)}`.slice(0, 16 * 1024), headers: {}, rawHeaders: [] };
+const extraction = {
+  'normal request': await time('normal request', POOL * 10, () => extractToken(normal)),
+  '16 KB %x&x& query, no token': await time('16 KB %x&x& query', POOL, () => extractToken(hostile)),
+};
+console.log(JSON.stringify({ ...results, extraction }));

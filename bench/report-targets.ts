@@ -78,6 +78,14 @@ export function renderTargets(input: ReportInput, get: Summaries): string[] {
         `peak ${peak} MiB, ${last.heapMiB} MiB at the end | ${check(peak <= 64)} |`,
     );
   }
+  const large = input.memory.large;
+  if (large !== undefined && large.samples.length > 0) {
+    const peak = Math.max(...large.samples.map((s) => s.heapMiB));
+    lines.push(
+      `| heap growth with ${large.tokenChars.toLocaleString('en-US')}-character tokens ≤ cache.maxBytes (${large.maxBytes / 2 ** 20} MiB) | | ` +
+        `peak ${peak} MiB | ${check(peak <= large.maxBytes / 2 ** 20)} |`,
+    );
+  }
   lines.push('');
   return lines;
 }

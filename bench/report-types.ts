@@ -34,7 +34,15 @@ export interface ReportInput {
   /** Head-to-head runs per `workload|contender`, one per round. */
   readonly duels: ReadonlyMap<string, DuelResult[]>;
   readonly herd: readonly HerdResult[];
-  readonly memory: { total: number; samples: { tokens: number; heapMiB: number }[] };
+  readonly memory: {
+    total: number;
+    samples: { tokens: number; heapMiB: number }[];
+    /** Heap per admitted cache entry, measured and as the cache counts it, by token length. */
+    perEntry?: { tokenChars: number; measuredBytes: number; countedBytes: number }[];
+    /** 12 KB tokens under the default options: heap growth over the run (bounded by `cache.maxBytes`). */
+    large?: { tokenChars: number; maxBytes: number; samples: { tokens: number; heapMiB: number }[] };
+  };
+  /** Microseconds per operation: per algorithm, plus `extraction` (reading the credential of a request). */
   readonly micro: Record<string, Record<string, number>>;
   /** Opaque tokens validated by introspection (absent from reports made before they were measured). */
   readonly introspection?: IntrospectionBenchResult;

@@ -46,13 +46,24 @@ export interface TokenClaims {
   readonly lifetimeSec: number;
   readonly unique?: number;
   readonly kid?: string;
+  /**
+   * Pads the token to about this many characters with a `groups` claim of GUIDs, as Entra ID writes group
+   * memberships into its tokens (the shape of real large tokens: many short strings).
+   */
+  readonly padToChars?: number;
+}
+
+/** A GUID-shaped string from a counter (cheap, distinct). */
+function guid(n: number): string {
+  const hex = n.toString(16).padStart(32, '0').slice(-32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Signs one token. */
 export function signBenchToken(key: SigningKey, claims: TokenClaims): string {
   const now = Math.floor(Date.now() / 1000);
   const header = b64({ alg: key.alg, kid: claims.kid ?? key.kid, typ: 'at+jwt' });
-  const payload = b64({
+  const body: Record<string, unknown> = {
     iss: claims.issuer,
     aud: claims.audience,
     sub: 'payments-service',
@@ -64,7 +75,14 @@ export function signBenchToken(key: SigningKey, claims: TokenClaims): string {
     nbf: now,
     exp: now + claims.lifetimeSec,
     jti: `bench-${claims.unique ?? 0}-${Math.random().toString(36).slice(2)}`,
-  });
+  };
+  if (claims.padToChars !== undefined) {
+    // Each GUID adds 39 JSON characters, 52 once base64url-encoded; the signature is at most 342 characters.
+    const room = claims.padToChars - header.length - b64(body).length - 2 - (key.alg === 'RS256' ? 342 : 86);
+    const start = (claims.unique ?? 0) * 1000;
+    body.groups = Array.from({ length: Math.max(0, Math.floor(room / 52)) }, (_, i) => guid(start + i));
+  }
+  const payload = b64(body);
   const input = Buffer.from(`${header}.${payload}`);
   const signature =
     key.alg === 'RS256'

@@ -10,13 +10,13 @@ import { callApi, type ApiAnswer, type ServiceClient, type TokenUse } from './se
 export const REALM = 'receipts';
 
 /**
- * Why step 9 can refetch at once: the demo verifies with `issuer.verifierOptions()`, whose unknown-`kid`
- * cooldown is 0. The cooldown runs from the last JWKS fetch, here the first call a moment earlier, so with
- * the default 30 s the new key would be refused until it ended (or until the set's next refresh).
+ * Why step 9 refetches at once: the unknown-`kid` cooldown (30 s by default, kept by
+ * `issuer.verifierOptions()`) is started only by a JWKS fetch that missed a token's `kid`, never by a
+ * routine fetch such as the first call's a moment earlier.
  */
 const COOLDOWN_NOTE = [
-  '0 here (issuer.verifierOptions()). With the default 30 s, a new kid seen',
-  'within 30 s of the last JWKS fetch is refused (key_not_found) until then',
+  '30 s, the default (issuer.verifierOptions()). Only a fetch that missed a',
+  'kid starts it, so a new kid costs one JWKS fetch and no refusal',
 ].join('\n');
 
 /** What one step did. */

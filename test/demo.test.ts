@@ -66,7 +66,7 @@ describe('npm run demo', () => {
     expect(stdout).toContain('error_description="The access token audience is not accepted"');
     expect(stdout).toContain('JWKS              1 fetch so far, no refetch: test-key-1 is cached');
     expect(stdout).toContain('JWKS              2 fetches so far: exactly one refetch for the two calls');
-    expect(stdout).toContain('keys.cooldownMs   0 here (issuer.verifierOptions()). With the default 30 s, a new kid seen');
+    expect(stdout).toContain('keys.cooldownMs   30 s, the default (issuer.verifierOptions()). Only a fetch that missed a');
     expect(stdout).toContain('req.auth          client receipts-admin, roles Receipts.Admin, app-only');
     expect(stdout).toContain('ledger-service, new via client_secret_basic, opaque (86 characters), 3600 s left');
     expect(stdout).toContain('req.auth          client ledger-service, scopes receipts.write receipts.read, app-only');

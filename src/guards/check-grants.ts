@@ -96,9 +96,12 @@ function warnAboutSpacedRoles(roles: readonly string[], where: string): void {
   for (const role of roles) {
     if (!/\s/.test(role) || warnedRoles.has(role)) continue;
     warnedRoles.add(role);
+    const words = role.split(/\s+/).filter((word) => word !== '');
     process.emitWarning(
-      `${where} requires the role ${JSON.stringify(role)}, one role whose name holds a space. ` +
-        `If you meant several roles, pass an array: [${role.split(/\s+/).filter((r) => r !== '').map((r) => `'${r}'`).join(', ')}].`,
+      words.length > 1
+        ? `${where} requires the role ${JSON.stringify(role)}, one role whose name holds a space. ` +
+            `If you meant several roles, pass an array: [${words.map((word) => `'${word}'`).join(', ')}].`
+        : `${where} requires the role ${JSON.stringify(role)}, whose name begins or ends with whitespace.`,
       { type: 'BearerGuardWarning', code: 'BEARER_GUARD_ROLE_WITH_SPACE' },
     );
   }

@@ -6,6 +6,7 @@
  * (`Basic …`) is not a Bearer credential at all. Framework-agnostic: reads a plain request shape.
  */
 import { InvalidRequestError, type InvalidRequestReason } from '../errors/auth-errors.js';
+import { queryToken } from './query-token.js';
 
 /** Where a token may be taken from. */
 export type TokenLocation = 'header' | 'query' | 'body';
@@ -74,25 +75,6 @@ function fromHeader(value: string, realm: string | undefined): string | undefine
   return token;
 }
 
-/** The `access_token` query parameter, if any. */
-function fromQuery(url: string, realm: string | undefined): string | undefined {
-  const mark = url.indexOf('?');
-  if (mark === -1) return undefined;
-  const query = url.slice(mark + 1);
-  // Names are percent-decoded too (`access%5Ftoken` is `access_token`), so only a query with neither the
-  // plain name nor any escape can be skipped without parsing.
-  if (!query.includes('access_token') && !query.includes('%')) return undefined;
-  const values: string[] = [];
-  for (const [name, value] of new URLSearchParams(query)) {
-    if (name === 'access_token') values.push(value);
-    else if (name.startsWith('access_token[')) fail('token_parameter_invalid', realm);
-  }
-  if (values.length === 0) return undefined;
-  if (values.length > 1) fail('token_multiple', realm);
-  if (values[0] === '') fail('token_parameter_invalid', realm);
-  return values[0];
-}
-
 /** The `access_token` parameter of a form-encoded body parsed by the app, if any. */
 function fromBody(request: TokenRequest, headers: TokenRequest['headers'], realm: string | undefined): string | undefined {
   // The header first: most requests have no form body, and reading `body` off a request that has none walks
@@ -124,7 +106,7 @@ export function extractToken(request: TokenRequest, options: ExtractTokenOptions
     }
     header = fromHeader(authorization as string, realm);
   }
-  const query = url === undefined ? undefined : fromQuery(url, realm);
+  const query = url === undefined ? undefined : queryToken(url, realm);
   const body = fromBody(request, headers, realm);
   const offered = (header === undefined ? 0 : 1) + (query === undefined ? 0 : 1) + (body === undefined ? 0 : 1);
   if (offered > 1) fail('token_multiple', realm);

@@ -186,7 +186,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
           ? { issuer: origin, audience }
           : { ...entraId({ tenantId: entra.tenantId, clientId: entra.clientId, appIdUri: entra.appIdUri }), jwksUri: context.jwksUri };
       const trust = tls === undefined ? {} : { fetch };
-      return { ...base, ...overrides, keys: { cooldownMs: 0, ...trust, ...overrides.keys } };
+      return { ...base, ...overrides, ...(tls === undefined && overrides.keys === undefined ? {} : { keys: { ...trust, ...overrides.keys } }) };
     },
     close: () => server.close(),
   };

@@ -82,11 +82,12 @@ export interface TestIssuer extends TestIssuerIntrospection {
   addClient(client: TestClient): void;
   /**
    * Verifier options for this issuer, merged with `overrides` (`keys` is merged member by member):
-   * `{ issuer, audience, keys: { cooldownMs: 0 } }`, plus `keys.fetch` ({@link TestIssuer.fetch}) over
-   * HTTPS. In Entra tenant mode, what `entraId()` gives
-   * for the tenant (`entraId({ tenantId, clientId, appIdUri })`: Entra's issuers, both audiences, the Entra
-   * profile and key-issuer validation) with `jwksUri` set to this issuer's key set. The unknown-`kid`
-   * cooldown is off so that a key rotation is picked up at once; keep the default cooldown in production.
+   * `{ issuer, audience }`, plus `keys.fetch` ({@link TestIssuer.fetch}) over HTTPS. In Entra tenant mode,
+   * what `entraId()` gives for the tenant (`entraId({ tenantId, clientId, appIdUri })`: Entra's issuers, both
+   * audiences, the Entra profile and key-issuer validation) with `jwksUri` set to this issuer's key set. Key
+   * options keep their production defaults: a key rotation ({@link TestIssuer.rotateKeys}) is picked up at
+   * once all the same, with one JWKS fetch, since only a fetch that missed a token's `kid` starts the
+   * unknown-`kid` cooldown.
    */
   verifierOptions(overrides?: Partial<VerifierOptions>): VerifierOptions;
   /** Stops the server. Safe to call more than once. */

@@ -35,6 +35,7 @@ import { readCaller, toAuthInfo } from './identity/to-auth-info.js';
 import type { IssuerFamily } from './issuer-family.js';
 import type { IssuerMatch, IssuerMatcher } from './issuer/match-issuer.js';
 import type { KeyEntry } from './keys/jwk-set.js';
+import { keyChangeCount } from './keys/key-changes.js';
 import { isKeyMiss, type KeyMiss } from './keys/key-store.js';
 import type { KeySource } from './keys/key-source.js';
 import type { JudgedAnswer } from './opaque/judge-introspection.js';
@@ -67,6 +68,9 @@ interface Matched {
   readonly alg: string;
   readonly issuer: string;
   readonly source: KeySource;
+  readonly kid: string | undefined;
+  /** `keyChangeCount()` before the key was selected (for the cache). */
+  readonly keyChanges: number;
 }
 
 function describeIssuerMiss(match: Extract<IssuerMatch<unknown>, { matched: false }>, payload: JsonObject, issuers: readonly string[]): string {
@@ -184,7 +188,10 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);
       trace?.passed(stage, describeCaller(clientId, tenantId, caller));
-      if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
+      if (cache !== undefined) {
+        const { source, kid, keyChanges } = matched;
+        cache.set(token, { auth, times, key: found, source, alg, kid, keyChanges }, nowMs, claims.toleranceSec);
+      }
       return confirm === undefined ? accepted(auth, false, request) : confirm(auth, token, nowMs, request, false);
     } catch (error) {
       return fail(error, stage, payload, request, trace);
@@ -211,9 +218,6 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
             cache.drop(hit);
             reject(problem, () => describeTimes(hit.times, nowMs / 1000, claims));
           }
-          // Hits bypass key lookups, so they keep the key set's refresh schedule themselves: a key the issuer
-          // removed stops serving at the next refresh, however busy the cache is.
-          if (nowMs >= hit.key.freshUntil) hit.source.touch(nowMs);
           trace?.passed(stage, `verified before (cache); ${describeTimes(hit.times, nowMs / 1000, claims)}`);
           return confirm === undefined ? accepted(hit.auth, true, request) : confirm(hit.auth, token, nowMs, request, true);
         }
@@ -237,7 +241,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       }
       trace?.passed(stage, describeIssuer(match.issuer, match.rule, ownMember(payload, 'tid')));
       stage = 'key';
-      matched = { token, jws, alg, issuer: match.issuer, source: match.rule.target };
+      matched = { token, jws, alg, issuer: match.issuer, source: match.rule.target, kid, keyChanges: keyChangeCount() };
       found = match.rule.target.select(alg, kid, nowMs);
     } catch (error) {
       return fail(error, stage, payload, request, trace);

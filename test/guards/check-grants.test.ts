@@ -2,8 +2,8 @@
  * The pure grant checks: exact, case-sensitive comparison, `all` / `any` matching, scope-or-role, and the
  * validation of required values at configuration time.
  */
-import { describe, expect, it } from 'vitest';
-import { hasRoles, hasScopes, hasScopesOrRoles, type AuthInfo } from '../../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hasRoles, hasScopes, hasScopesOrRoles, requireRoles, requireScopes, requireScopesOrRoles, type AuthInfo } from '../../src/index.js';
 import { hasGrants, toRequirement } from '../../src/guards/check-grants.js';
 
 function identity(scopes: string[], roles: string[] = []): AuthInfo {
@@ -161,5 +161,71 @@ describe('toRequirement', () => {
   it('allows an empty list only when told to', () => {
     expect(toRequirement([], 'scopes', 'requireScopesOrRoles()', 'scope', true)).toEqual([]);
     expect(toRequirement([], 'roles', 'requireScopesOrRoles()', 'role', true)).toEqual([]);
+  });
+});
+
+describe('guard arguments that look like lists', () => {
+  const seen: Error[] = [];
+  const record = (warning: Error): void => {
+    seen.push(warning);
+  };
+  afterEach(() => {
+    process.off('warning', record);
+    seen.length = 0;
+  });
+
+  /** The process warnings emitted while `create` runs (they are delivered on the next tick). */
+  async function warningsOf(create: () => void): Promise<{ name: string; code: unknown; message: string }[]> {
+    process.on('warning', record);
+    create();
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', record);
+    // Only this suite's roles (all named `Ledger…`): earlier suites' warnings may arrive late.
+    return seen
+      .splice(0)
+      .filter((warning) => warning.message.includes('Ledger'))
+      .map((warning) => ({ name: warning.name, code: (warning as { code?: unknown }).code, message: warning.message }));
+  }
+
+  it('warns once per role holding a space, with code BEARER_GUARD_ROLE_WITH_SPACE, and suggests the array form', async () => {
+    // Role names of their own: the warning is once per role for the whole process.
+    const first = await warningsOf(() => {
+      requireRoles('Ledger Reader');
+      requireRoles(['Ledger Reader', 'Ledger.Admin']);
+      requireScopesOrRoles({ roles: ['Ledger Reader'] });
+    });
+    expect(first).toEqual([
+      {
+        name: 'BearerGuardWarning',
+        code: 'BEARER_GUARD_ROLE_WITH_SPACE',
+        message:
+          'requireRoles() requires the role "Ledger Reader", one role whose name holds a space. ' +
+          "If you meant several roles, pass an array: ['Ledger', 'Reader'].",
+      },
+    ]);
+    const second = await warningsOf(() => requireRoles(['Ledger Reader', 'Ledger  Auditor']));
+    expect(second.map((warning) => warning.message)).toEqual([
+      'requireRoles() requires the role "Ledger  Auditor", one role whose name holds a space. ' +
+        "If you meant several roles, pass an array: ['Ledger', 'Auditor'].",
+    ]);
+  });
+
+  it('does not warn for roles without whitespace', async () => {
+    expect(await warningsOf(() => requireRoles(['Ledger.Reader', 'Ledger-Gérant', '管理者Ledger']))).toEqual([]);
+  });
+
+  it('names leading or trailing whitespace in a role instead of suggesting a list of one', async () => {
+    expect((await warningsOf(() => requireRoles(' Ledger.Clerk '))).map((warning) => warning.message)).toEqual([
+      'requireRoles() requires the role " Ledger.Clerk ", whose name begins or ends with whitespace.',
+    ]);
+  });
+
+  it("refuses requireScopes('read write') with a message suggesting ['read', 'write']", () => {
+    expect(() => requireScopes('read write')).toThrow(
+      new TypeError(
+        'bearer-guard: requireScopes() argument "scopes" must only hold scope tokens (printable ASCII without spaces, " or \\); ' +
+          "for several scopes pass an array: ['read', 'write']",
+      ),
+    );
   });
 });

@@ -210,8 +210,8 @@ describe('SG-07 RSA key sizes', () => {
   });
 
   it.each<[string, number, string]>([
-    ['accepts', 2000, 'ok'],
-    ['rejects', 8192, '401 signature_invalid'],
+    ['rejects', 2000, '401 key_not_found'],
+    ['rejects', 8192, '401 key_not_found'],
   ])('%s a genuine signature of a 2048-bit key whose public exponent has %i bits', async (_verb, eBits, expected) => {
     const random = BigInt(`0x${randomBytes(eBits / 8).toString('hex')}`);
     const exponent = (random & ((1n << BigInt(eBits)) - 1n)) | 1n | (1n << BigInt(eBits - 1));
@@ -219,12 +219,13 @@ describe('SG-07 RSA key sizes', () => {
     expect(key.bits).toBe(2048);
     const server = await startSecurityIssuer([]);
     try {
-      server.keys = [{ ...key.jwk, kid: 'long-e', alg: 'RS256' }];
+      server.keys = [{ ...key.jwk, kid: 'long-e', alg: 'RS256' }, ring.es256.jwk];
       const input = `${b64url({ alg: 'RS256', kid: 'long-e' })}.${b64url(goodClaims(server))}`;
-      // An exponent longer than the modulus is refused by OpenSSL: the key can verify nothing.
+      // Exponents of 256 bits or more are refused when the set is read (OpenSSL would refuse one longer
+      // than the modulus anyway; jose accepts the 2000-bit one).
       expect(await verdict(verifierOf(server), withSignature(input, key.signRs256(input)))).toBe(expected);
       const forged = signJson({ alg: 'RS256', kid: 'long-e' }, goodClaims(server), ring.rs256);
-      expect(await verdict(verifierOf(server), forged)).toBe('401 signature_invalid');
+      expect(await verdict(verifierOf(server), forged)).toBe('401 key_not_found');
     } finally {
       await server.close();
     }

@@ -31,10 +31,10 @@ function rootCode(error: unknown): string | undefined {
 }
 
 describe.each(FRAMEWORKS)('JF-01 unresolvable issuer host on $name', ({ build }) => {
-  // The key-set fetch keeps the resolver's error as its cause; discovery sums up its attempts without one.
+  // Both keep the resolver's error along their cause chain (discovery through its first attempt).
   it.each<[string, (path: string) => { issuer: string; jwksUri?: string }, string, string | undefined]>([
     ['the JWKS URI', (path) => ({ issuer: `https://${HOST}${path}`, jwksUri: `https://${HOST}${path}/jwks` }), 'jwks_unavailable', 'ENOTFOUND'],
-    ['the issuer metadata', (path) => ({ issuer: `https://${HOST}${path}` }), 'metadata_unavailable', undefined],
+    ['the issuer metadata', (path) => ({ issuer: `https://${HOST}${path}` }), 'metadata_unavailable', 'ENOTFOUND'],
   ])('answers 503 with Retry-After and no challenge, within the timeout, when %s is on a host that does not resolve', async (_name, where, reason, code) => {
     const seen: unknown[] = [];
     const record: ErrorMiddleware = (error, _req, _res, next) => {

@@ -200,7 +200,7 @@ describe('verifier options for the tenant', () => {
     expect(options).toEqual({
       ...entraId({ tenantId: TENANT, clientId: API }),
       jwksUri: issuer.jwksUri,
-      keys: { cooldownMs: 0, fetch: issuer.fetch },
+      keys: { fetch: issuer.fetch },
     });
   });
 

@@ -83,6 +83,8 @@ const INVALID: Case[] = [
   ['clockTolerance Infinity', { clockTolerance: Number.POSITIVE_INFINITY }, 'clockTolerance'],
   ['clockTolerance a string', { clockTolerance: '60' }, 'clockTolerance'],
   ['clockTolerance null', { clockTolerance: null }, 'clockTolerance'],
+  ['clockTolerance in milliseconds by mistake (60000)', { clockTolerance: 60_000 }, 'clockTolerance'],
+  ['clockTolerance just above 300 seconds', { clockTolerance: 300.5 }, 'clockTolerance'],
   ['maxTokenAge negative', { maxTokenAge: -1 }, 'maxTokenAge'],
   ['maxTokenAge a string', { maxTokenAge: '1h' }, 'maxTokenAge'],
   // realm
@@ -130,6 +132,8 @@ const INVALID: Case[] = [
   ['cache a string', { cache: 'lru' }, 'cache'],
   ['cache.maxEntries zero', { cache: { maxEntries: 0 } }, 'cache.maxEntries'],
   ['cache.maxTtlMs fractional', { cache: { maxTtlMs: 1.5 } }, 'cache.maxTtlMs'],
+  ['cache.maxBytes zero', { cache: { maxBytes: 0 } }, 'cache.maxBytes'],
+  ['cache.maxBytes a string', { cache: { maxBytes: '32MiB' } }, 'cache.maxBytes'],
   ['cache with an unknown option', { cache: { ttl: 5 } }, 'cache.ttl'],
   // unknown keys (typos)
   ['an unknown option "issuers"', { issuers: ['https://login.example.com/'] }, 'issuers'],
@@ -158,6 +162,13 @@ describe('createVerifier() option validation', () => {
     const error = typeError(() => createVerifier(value as VerifierOptions));
     expect(error.message).toContain('"issuer"');
     expect(error.message).toContain('"audience"');
+  });
+
+  it('refuses a clockTolerance above 300 with a message that says it is in seconds, and accepts 300', () => {
+    const error = typeError(() => createVerifier(withOptions({ clockTolerance: 60_000 })));
+    expect(error.message).toBe('bearer-guard: option "clockTolerance" must be a finite number >= 0 and <= 300 (seconds)');
+    expect(() => createVerifier(withOptions({ clockTolerance: 300 }))).not.toThrow();
+    expect(() => createVerifier(withOptions({ clockTolerance: DEFAULTS.maxClockTolerance }))).not.toThrow();
   });
 
   it('does not echo a secret-looking value of an unknown option', () => {
@@ -242,7 +253,7 @@ describe('valid options', () => {
         validateKeyIssuer: false,
         maxTokenLength: 8192,
         keys: { maxAgeMs: 60_000, cooldownMs: 0, timeoutMs: 1000, allowedRedirectHosts: ['cdn.example.com'], fetch: globalThis.fetch },
-        cache: { maxEntries: 10, maxTtlMs: 1000 },
+        cache: { maxEntries: 10, maxBytes: 1_000_000, maxTtlMs: 1000 },
       },
     ],
     ['the token cache turned off', { cache: false }],
@@ -254,7 +265,7 @@ describe('valid options', () => {
   it('exposes the defaults in one frozen object: 60 s of clock tolerance and the realm "api"', () => {
     expect(Object.isFrozen(DEFAULTS)).toBe(true);
     expect(DEFAULTS).toMatchObject({ clockTolerance: 60, maxClockTolerance: 300, maxTokenLength: 16_384, realm: 'api' });
-    expect(DEFAULTS.cache).toEqual({ maxEntries: 10_000, maxTtlMs: 600_000 });
+    expect(DEFAULTS.cache).toEqual({ maxEntries: 10_000, maxBytes: 32 * 1024 * 1024, maxTtlMs: 600_000 });
     expect(createVerifier(BASE).realm).toBe('api');
     expect(createVerifier({ ...BASE, realm: 'receipts' }).realm).toBe('receipts');
   });

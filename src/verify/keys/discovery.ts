@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fetchJson, KeyFetchError, type FetchJsonOptions } from '../../http/fetch-json.js';
 import { RefreshingValue, type RefreshPolicy, type RefreshStatus } from './refreshing-value.js';
 import { toFetchableUrl } from '../../http/url-policy.js';
+import { noteKeyChange } from './key-changes.js';
 
 /** The parts of issuer metadata bearer-guard uses. */
 export interface IssuerMetadata {
@@ -76,8 +77,10 @@ async function discover(issuer: string, options: FetchJsonOptions): Promise<Issu
       if (failure.kind === 'timeout') break;
     }
   }
+  // The first attempt's failure is the cause, so the system error (`ENOTFOUND`, a TLS code…) stays reachable.
   const [first] = failures;
   throw new KeyFetchError(first!.kind, issuer, `discovery failed (${failures.map((f) => f.message).join('; ')})`, {
+    cause: first,
     ...(first!.code === undefined ? {} : { code: first!.code }),
   });
 }
@@ -96,7 +99,15 @@ export class MetadataStore {
   constructor(issuer: string, options: MetadataStoreOptions) {
     this.issuer = issuer;
     this.#metadata = new RefreshingValue<IssuerMetadata>(
-      { resource: 'metadata', url: toDiscoveryUrls(issuer)[0], load: () => discover(issuer, options.fetch) },
+      {
+        resource: 'metadata',
+        url: toDiscoveryUrls(issuer)[0],
+        load: () => discover(issuer, options.fetch),
+        // Another `jwks_uri` is another key set: cached verifications re-check their key before answering again.
+        onLoaded: (loaded, previous) => {
+          if (loaded.jwksUri !== previous?.jwksUri) noteKeyChange();
+        },
+      },
       options,
     );
   }
@@ -104,6 +115,11 @@ export class MetadataStore {
   /** The metadata when usable at `now`, else `undefined` (see {@link RefreshingValue.usable}). */
   usable(now: number): IssuerMetadata | undefined {
     return this.#metadata.usable(now);
+  }
+
+  /** Time (ms, `Date.now()` clock) at which the metadata becomes due for a refresh; 0 before the first load. */
+  get freshUntil(): number {
+    return this.#metadata.freshUntil;
   }
 
   /** Fetches the metadata, sharing a fetch in flight; rejects with {@link KeyFetchError}. */

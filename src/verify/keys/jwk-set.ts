@@ -1,10 +1,13 @@
 /**
  * A JSON Web Key Set (RFC 7517 §5) turned into ready-to-use Node `KeyObject`s, keeping only keys fit to
- * verify signatures: `use` absent or `sig`, `key_ops` absent or with `verify`, an asymmetric `kty`, a
- * supported curve, RSA moduli of 2048 to 16384 bits, no private members. Keys are never taken from tokens.
+ * verify signatures: `use` absent or `sig`, `key_ops` absent or `verify` only, an asymmetric `kty`, a
+ * supported curve, RSA moduli of 2048 to 16384 bits, no private members, no degenerate key (an RSA exponent
+ * that is even, below 3 or of 256 bits or more; an Edwards point of small order; see `degenerate-key.ts`).
+ * Keys are never taken from tokens.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { MAX_RSA_BITS, MIN_RSA_BITS, SUPPORTED_ALGORITHMS, getAlgorithmSpec } from './algorithms.js';
+import { isDegenerateKey } from './degenerate-key.js';
 
 /** One usable verification key. */
 export interface KeyEntry {
@@ -28,11 +31,6 @@ export interface KeyEntry {
    * window, or 0 once a refresh removed it. Verified-token cache entries die with it.
    */
   validUntil: number;
-  /**
-   * Time (ms) at which the key's set becomes due for a refresh. A verified-token cache hit at or after it
-   * asks the key source to refresh in the background, so cached tokens do not keep a stale set alive.
-   */
-  freshUntil: number;
 }
 
 /** A parsed key set. */
@@ -105,7 +103,7 @@ export function readKey(member: unknown, known: ReadonlyMap<string, KeyEntry> = 
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return 'kty is not RSA, EC or OKP';
   if (kid !== undefined && typeof kid !== 'string') return 'kid is not a string';
   if (use !== undefined && use !== 'sig') return 'use is not "sig"';
-  if (!hasVerifyOperation(jwk.key_ops)) return 'key_ops lacks "verify"';
+  if (!hasVerifyOperation(jwk.key_ops)) return 'key_ops is not ["verify"]';
   if (alg !== undefined && typeof alg !== 'string') return 'alg is not a string';
   if (crv !== undefined && typeof crv !== 'string') return 'crv is not a string';
   if (PRIVATE_MEMBERS.some((name) => Object.hasOwn(jwk, name))) return 'it holds private key members';
@@ -123,18 +121,25 @@ export function readKey(member: unknown, known: ReadonlyMap<string, KeyEntry> = 
   } catch {
     return 'its public key does not import';
   }
+  if (isDegenerateKey(material, key)) return 'a degenerate public key (a weak RSA exponent, a small-order EdDSA point or a mis-sized coordinate)';
   let signatureBytes: number | undefined;
   if (kty === 'RSA') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return `an RSA modulus of ${bits} bits (${MIN_RSA_BITS} to ${MAX_RSA_BITS} accepted)`;
     signatureBytes = Math.ceil(bits / 8);
   }
-  return { kid, key, algorithms, issuer, signatureBytes, fingerprint, validUntil: 0, freshUntil: 0 };
+  return { kid, key, algorithms, issuer, signatureBytes, fingerprint, validUntil: 0 };
 }
 
+/**
+ * `key_ops` absent, or naming `verify` and nothing else (jose's rule): a public key can only verify, so any
+ * other operation (`encrypt`, `wrapKey`, even RFC 7517's `sign` + `verify` pair) means the member was not
+ * written for this use, and a key shared between signatures and encryption is the cross-use RFC 7517 §4.3
+ * warns against. A repeated `verify` is tolerated (jose refuses it: a documented difference).
+ */
 function hasVerifyOperation(ops: unknown): boolean {
   if (ops === undefined) return true;
-  return Array.isArray(ops) && ops.every((op) => typeof op === 'string') && ops.includes('verify');
+  return Array.isArray(ops) && ops.length > 0 && ops.every((op) => op === 'verify');
 }
 
 function fittingAlgorithms(kty: string, crv: string | undefined, alg: string | undefined): Set<string> {

@@ -18,8 +18,11 @@ export interface KeyOptions {
    */
   maxAgeMs?: number;
   /**
-   * Milliseconds after a fetch during which a token with an unknown `kid` is rejected without another
-   * fetch. A flood of made-up `kid`s causes at most one fetch per window.
+   * Milliseconds during which a token with an unknown `kid` is rejected without another fetch, counted from
+   * the start of the last fetch after which a token's `kid` was still missing (the set did not hold it, or
+   * the fetch failed). Routine fetches (the first one, scheduled refreshes, `ready()`) start no window when
+   * they find every `kid` asked for, so a key published just after one costs one fetch and no refusal. A flood
+   * of made-up `kid`s causes at most one fetch per window.
    * @default 30000
    */
   cooldownMs?: number;
@@ -57,22 +60,6 @@ export interface KeyOptions {
   allowedRedirectHosts?: readonly string[];
   /** A custom `fetch`, for proxies and instrumentation. @default globalThis.fetch */
   fetch?: FetchLike;
-}
-
-/** Options of the verified-token cache. */
-export interface TokenCacheOptions {
-  /**
-   * Most tokens kept. Each entry holds the frozen {@link AuthInfo} (about 2–4 KB for a typical token); the
-   * index by token string adds about 40 bytes per entry of the bound. A token is admitted when it is verified
-   * again while about `maxEntries / 8` other new tokens have arrived since its first verification.
-   * @default 10000
-   */
-  maxEntries?: number;
-  /**
-   * Longest time in milliseconds an entry is kept, whatever the token's `exp`.
-   * @default 600000 (10 minutes)
-   */
-  maxTtlMs?: number;
 }
 
 /** Key options with every default applied. */

@@ -19,8 +19,12 @@ import { sharedKeyStore, sharedMetadataStore } from './registry.js';
 export interface KeySource {
   /** The key for `alg`/`kid` (see {@link KeyStore.select}). */
   select(alg: string, kid: string | undefined, now: number): KeyLookup;
-  /** Notes a use of the keys at `now` (a verified-token cache hit): refreshes stale ones in the background. */
-  touch(now: number): void;
+  /**
+   * Time (ms, `Date.now()` clock) at which the metadata or the key set in use becomes due for a refresh. From
+   * then on a verified-token cache hit selects its key again (see {@link select}), which starts the refresh
+   * and confirms that the key is still the one selected.
+   */
+  freshUntil(): number;
   /** Loads metadata and keys now; rejects with {@link KeyFetchError} naming what failed. */
   ready(): Promise<void>;
   /** The state of the metadata (discovered keys only) and of the key set in use, at `now`. */
@@ -40,7 +44,7 @@ export function createStaticKeySource(jwksUri: string, options: ResolvedKeyOptio
   const store = sharedKeyStore(jwksUri, options);
   return {
     select: (alg, kid, now) => store.select(alg, kid, now),
-    touch: (now) => store.touch(now),
+    freshUntil: () => store.freshUntil,
     ready: () => store.ready(),
     status: (now) => ({ jwks: store.status(now) }),
   };
@@ -80,13 +84,9 @@ export function createDiscoveredKeySource(issuer: string, options: ResolvedKeyOp
         (error: unknown) => unavailable(error),
       );
     },
-    touch(now) {
-      const current = metadata.usable(now);
-      if (current !== undefined) storeFor(current.jwksUri).touch(now);
-      else if (last !== undefined) {
-        metadata.refreshInBackground(now);
-        last.touch(now);
-      }
+    freshUntil() {
+      // Before the first selection there is no key set in use: due at once.
+      return last === undefined ? 0 : Math.min(metadata.freshUntil, last.freshUntil);
     },
     async ready() {
       const current = metadata.usable(Date.now()) ?? (await metadata.load());

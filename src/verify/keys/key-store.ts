@@ -1,10 +1,16 @@
 /**
  * The keys of one JWKS URI. Answers "which key verifies this `alg`/`kid`" synchronously while a usable
  * set is cached; otherwise, or for an unknown `kid` outside the cooldown, with one shared fetch.
+ *
+ * The unknown-`kid` cooldown is started only by a fetch after which a token's key was still missing (a fetch
+ * made or awaited for that token, which failed or did not hold the key), never by a routine refresh: a token signed with a key published just
+ * after the last scheduled fetch costs one fetch and is accepted, while a flood of made-up `kid`s gets one
+ * fetch per `cooldownMs` window at most.
  */
 import { fetchJson, KeyFetchError, type FetchJsonOptions } from '../../http/fetch-json.js';
 import { publishKeyEvent, type RefreshTrigger } from '../../events/key-events.js';
 import { findKeys, toKeySet, type KeyEntry, type KeySet } from './jwk-set.js';
+import { noteKeyChange } from './key-changes.js';
 import { RefreshingValue, type RefreshPolicy, type RefreshStatus } from './refreshing-value.js';
 
 /** Why no key could be selected. */
@@ -59,6 +65,8 @@ export class KeyStore {
   readonly #keys: RefreshingValue<KeySet>;
   readonly #options: KeyStoreOptions;
   #current: KeySet | undefined;
+  /** Start of the last fetch after which a token's key was still missing: the cooldown runs from it. */
+  #missedAt = Number.NEGATIVE_INFINITY;
 
   constructor(url: string, options: KeyStoreOptions) {
     this.url = url;
@@ -103,9 +111,9 @@ export class KeyStore {
     };
   }
 
-  /** Notes a use of the keys at `now` without a lookup: starts a background refresh if the set is stale. */
-  touch(now: number): void {
-    this.#keys.usable(now);
+  /** Time (ms, `Date.now()` clock) at which the set in use becomes due for a refresh; 0 without a set. */
+  get freshUntil(): number {
+    return this.#keys.freshUntil;
   }
 
   /** Loads the key set now (sharing any fetch in flight); rejects with {@link KeyFetchError}. */
@@ -116,8 +124,7 @@ export class KeyStore {
 
   #onUnknownKey(set: KeySet, alg: string, kid: string | undefined, now: number): KeyLookup {
     if (this.#keys.refreshing) return this.#fetchThenSelect(alg, kid, 'unknown_kid');
-    const cooledDown = !this.#keys.attemptedWithin(now, this.#options.cooldownMs);
-    if (cooledDown && this.#keys.canFetch(now)) return this.#fetchThenSelect(alg, kid, 'unknown_kid');
+    if (this.#cooldownLeftMs(now) === 0 && this.#keys.canFetch(now)) return this.#fetchThenSelect(alg, kid, 'unknown_kid');
     if (this.#keys.failing) {
       // The issuer may have rotated to this key while we cannot reach it: we cannot tell, so no 401.
       return { miss: 'unavailable', resource: 'jwks', retryAfterMs: this.#retryAfterMs(now) };
@@ -131,24 +138,42 @@ export class KeyStore {
    * set refreshes on the next request regardless of the cooldown).
    */
   #retryAfterMs(now: number): number {
-    const cooldownLeft = this.#keys.windowLeftMs(now, this.#options.cooldownMs);
-    return Math.max(this.#keys.retryAfterMs(now), Math.min(cooldownLeft, this.#keys.freshLeftMs(now)));
+    return Math.max(this.#keys.retryAfterMs(now), Math.min(this.#cooldownLeftMs(now), this.#keys.freshLeftMs(now)));
+  }
+
+  /**
+   * Milliseconds left of the unknown-`kid` cooldown at `now`; 0 once it is over, when none was started, or
+   * when the clock went back past its start.
+   */
+  #cooldownLeftMs(now: number): number {
+    const since = now - this.#missedAt;
+    return since >= 0 && since < this.#options.cooldownMs ? this.#options.cooldownMs - since : 0;
   }
 
   #fetchThenSelect(alg: string, kid: string | undefined, trigger: RefreshTrigger): Promise<KeyEntry | KeyMiss> {
-    return this.#keys.refresh(trigger).then(
+    const fetched = this.#keys.refresh(trigger);
+    // The fetch this lookup waits for, new or shared, started at the last attempt (read before it can end).
+    const startedAt = this.#keys.lastAttemptAt;
+    return fetched.then(
       (set) => {
         const found = findKeys(set, alg, kid);
         if (found.length === 1) return found[0]!;
+        // Fetched for this token and still missing: only now does the cooldown start.
+        if (found.length === 0) this.#missedAt = startedAt;
         return this.#miss(found.length > 1 ? 'ambiguous' : 'not_found', set, alg, kid);
       },
-      (error: unknown) => ({
-        miss: 'unavailable' as const,
-        resource: 'jwks' as const,
-        // Measured from the failure, not from the request: a slow failure has used up part of the wait.
-        retryAfterMs: this.#retryAfterMs(Date.now()),
-        cause: error instanceof KeyFetchError ? error : undefined,
-      }),
+      (error: unknown) => {
+        // A failed fetch did not find the key either: the cooldown starts, so an outage meets a flood of
+        // made-up `kid`s with one attempt per window too.
+        this.#missedAt = startedAt;
+        return {
+          miss: 'unavailable' as const,
+          resource: 'jwks' as const,
+          // Measured from the failure, not from the request: a slow failure has used up part of the wait.
+          retryAfterMs: this.#retryAfterMs(Date.now()),
+          cause: error instanceof KeyFetchError ? error : undefined,
+        };
+      },
     );
   }
 
@@ -162,18 +187,20 @@ export class KeyStore {
   #onLoaded(set: KeySet, previous: KeySet | undefined): void {
     this.#current = set;
     const until = this.#keys.usableUntil;
-    const fresh = this.#keys.freshUntil;
-    for (const entry of set.keys) {
-      entry.validUntil = until;
-      entry.freshUntil = fresh;
+    for (const entry of set.keys) entry.validUntil = until;
+    if (previous === undefined) {
+      noteKeyChange();
+      return;
     }
-    if (previous === undefined) return;
     const kept = new Set(set.keys);
     const removed = previous.keys.filter((entry) => !kept.has(entry));
     for (const entry of removed) entry.validUntil = 0;
     const before = new Set(previous.keys);
     const added = set.keys.filter((entry) => !before.has(entry));
     if (added.length > 0 || removed.length > 0) {
+      // A key added may make another ambiguous for its `kid` (or for tokens without one): cached verifications
+      // re-check their key against this set before answering again.
+      noteKeyChange();
       publishKeyEvent({
         type: 'rotated',
         resource: 'jwks',

@@ -106,18 +106,9 @@ export class RefreshingValue<T> {
     return this.#value === undefined ? 0 : this.#fetchedAt + this.#policy.maxAgeMs + this.#policy.staleIfErrorMs;
   }
 
-  /** True when a fetch started less than `windowMs` before `now` (for cooldowns; false if the clock went back). */
-  attemptedWithin(now: number, windowMs: number): boolean {
-    const since = now - this.#lastAttemptAt;
-    return since >= 0 && since < windowMs;
-  }
-
-  /**
-   * Milliseconds until `windowMs` has passed since the last fetch started; 0 once it has, or when the clock
-   * went back (see {@link attemptedWithin}).
-   */
-  windowLeftMs(now: number, windowMs: number): number {
-    return this.attemptedWithin(now, windowMs) ? this.#lastAttemptAt + windowMs - now : 0;
+  /** Time in ms (clock of `Date.now()`) at which the latest fetch started; `-Infinity` before any. */
+  get lastAttemptAt(): number {
+    return this.#lastAttemptAt;
   }
 
   /** Milliseconds the current value stays fresh after `now`; 0 when it is stale, absent, or the clock went back. */

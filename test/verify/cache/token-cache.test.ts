@@ -4,9 +4,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createVerifier, isAuthError, onVerifyEvent, type VerifyEvent } from '../../../src/index.js';
+import { createVerifier, DEFAULTS, isAuthError, onVerifyEvent, type VerifyEvent } from '../../../src/index.js';
 import type { KeyEntry } from '../../../src/verify/keys/jwk-set.js';
-import { TokenCache } from '../../../src/verify/cache/token-cache.js';
+import { entryBytes, TokenCache } from '../../../src/verify/cache/token-cache.js';
+import { keyChangeCount } from '../../../src/verify/keys/key-changes.js';
 import { startIssuerServer, type IssuerServer } from '../../helpers/issuer-server.js';
 import { createTestKey, signToken, type TestKey } from '../../helpers/keys.js';
 
@@ -200,14 +201,19 @@ describe('TokenCache', () => {
     signatureBytes: undefined,
     fingerprint: 'k',
     validUntil,
-    freshUntil: validUntil,
   });
-  const value = (exp: number, validUntil = Number.MAX_SAFE_INTEGER) => ({
-    auth: {} as never,
-    times: { exp, nbf: undefined, iat: undefined },
-    key: entryKey(validUntil),
-    source: { select: () => ({ miss: 'not_found' as const }), touch: () => undefined, ready: async () => undefined, status: () => ({}) },
-  });
+  const value = (exp: number, validUntil = Number.MAX_SAFE_INTEGER) => {
+    const key = entryKey(validUntil);
+    return {
+      auth: {} as never,
+      times: { exp, nbf: undefined, iat: undefined },
+      key,
+      source: { select: () => key, freshUntil: () => Number.MAX_SAFE_INTEGER, ready: async () => undefined, status: () => ({}) },
+      alg: 'ES256',
+      kid: 'k',
+      keyChanges: keyChangeCount(),
+    };
+  };
 
   /** Offers `token` twice (admission on second sight). */
   const admit = (cache: TokenCache, token: string, stored: ReturnType<typeof value>, now: number, tolerance = 0): void => {
@@ -219,14 +225,14 @@ describe('TokenCache', () => {
   const isHit = (found: unknown): boolean => found !== undefined;
 
   it('holds at most maxEntries entries however many tokens it sees', () => {
-    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = Date.now();
     for (let i = 0; i < 1000; i++) admit(cache, tokenLike(), value(now / 1000 + 3600), now);
     expect(cache.size).toBe(5);
   });
 
   it('caches a token verified twice in a row, not one verified once', () => {
-    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     const token = tokenLike();
     cache.set(token, value(now / 1000 + 3600), now, 0);
@@ -236,7 +242,7 @@ describe('TokenCache', () => {
   });
 
   it('keys its LRU entries by the SHA-256 of the token', () => {
-    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     const token = tokenLike();
     admit(cache, token, value(now / 1000 + 3600), now);
@@ -244,7 +250,7 @@ describe('TokenCache', () => {
   });
 
   it('never keeps an entry past exp plus the tolerance', () => {
-    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     const token = tokenLike();
     admit(cache, token, value(now / 1000 + 10), now, 5);
@@ -254,14 +260,14 @@ describe('TokenCache', () => {
   });
 
   it('refuses to store an already expired verification', () => {
-    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     admit(cache, tokenLike(), value(now / 1000 - 1), now);
     expect(cache.size).toBe(0);
   });
 
   it('stops serving an entry once its key is no longer trusted', () => {
-    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     const stored = value(now / 1000 + 3600, now + 1000);
     const token = tokenLike();
@@ -273,7 +279,7 @@ describe('TokenCache', () => {
   });
 
   it('never answers an entry the LRU evicted', () => {
-    const cache = new TokenCache({ maxEntries: 1, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 1, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     const [first, second] = [tokenLike(), tokenLike()];
     admit(cache, first, value(now / 1000 + 3600), now);
@@ -284,7 +290,7 @@ describe('TokenCache', () => {
   });
 
   it('never answers an entry that was dropped', () => {
-    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 5, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     const token = tokenLike();
     admit(cache, token, value(now / 1000 + 3600), now);
@@ -293,7 +299,7 @@ describe('TokenCache', () => {
   });
 
   it('keeps the tokens it answers recent in the LRU', () => {
-    const cache = new TokenCache({ maxEntries: 2, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 2, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     const [hot, other, newcomer] = [tokenLike(), tokenLike(), tokenLike()];
     admit(cache, hot, value(now / 1000 + 3600), now);
@@ -305,7 +311,7 @@ describe('TokenCache', () => {
   });
 
   it('finds every entry it holds, up to its bound', () => {
-    const cache = new TokenCache({ maxEntries: 2000, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 2000, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     const tokens = Array.from({ length: 2000 }, tokenLike);
     for (const token of tokens) admit(cache, token, value(now / 1000 + 3600), now);
@@ -316,7 +322,7 @@ describe('TokenCache', () => {
   });
 
   it('answers tokens that share a set of its index each with its own entry, and lets go of a displaced one', () => {
-    const cache = new TokenCache({ maxEntries: 100, maxTtlMs: 600_000 });
+    const cache = new TokenCache({ maxEntries: 100, maxTtlMs: 600_000, maxBytes: 2 ** 30 });
     const now = 1_800_000_000_000;
     // Same last characters, so the same set of the index; different tokens, expiring one second apart.
     const tokens = Array.from({ length: 5 }, () => `${randomBytes(16).toString('base64url')}.p.same-end`);
@@ -326,6 +332,35 @@ describe('TokenCache', () => {
     for (const token of tokens.slice(1)) expect(cache.lookup(token, now)?.token).toBe(token);
     expect(cache.size).toBe(4);
     expect(cache.lookup(`${randomBytes(16).toString('base64url')}.p.same-end`, now)).toBeUndefined();
+  });
+
+  it('holds entries up to maxBytes by their counted size, letting the least recently used go first', () => {
+    const now = 1_800_000_000_000;
+    const tokens = Array.from({ length: 6 }, () => `h.${'p'.repeat(12_000)}.${randomBytes(64).toString('base64url')}`);
+    const each = entryBytes(tokens[0]!);
+    expect(each).toBe(1024 + Math.ceil(tokens[0]!.length * 2.5));
+    const cache = new TokenCache({ maxEntries: 100, maxTtlMs: 600_000, maxBytes: 3 * each });
+    for (const token of tokens) admit(cache, token, value(now / 1000 + 3600), now);
+    expect(cache.size).toBe(3);
+    expect(cache.bytes).toBe(3 * each);
+    expect(tokens.map((token) => isHit(cache.lookup(token, now)))).toEqual([false, false, false, true, true, true]);
+  });
+
+  it('never stores, nor ever finds, a token whose entry would be larger than maxBytes', () => {
+    const now = 1_800_000_000_000;
+    const [small, large] = [tokenLike(), `h.${'p'.repeat(5000)}.${randomBytes(64).toString('base64url')}`];
+    const cache = new TokenCache({ maxEntries: 100, maxTtlMs: 600_000, maxBytes: entryBytes(small) * 2 });
+    admit(cache, small, value(now / 1000 + 3600), now);
+    admit(cache, large, value(now / 1000 + 3600), now);
+    expect(cache.size).toBe(1);
+    expect(isHit(cache.lookup(small, now))).toBe(true);
+    expect(cache.lookup(large, now)).toBeUndefined();
+  });
+
+  it('bounds a cache of 12 KB tokens to 32 MiB by default, about 1000 entries', () => {
+    const token = `h.${'p'.repeat(12 * 1024)}.${randomBytes(64).toString('base64url')}`;
+    expect(Math.floor(DEFAULTS.cache.maxBytes / entryBytes(token))).toBe(1049);
+    expect(Math.floor(DEFAULTS.cache.maxBytes / entryBytes(tokenLike().padEnd(1024, 'x')))).toBeLessThan(DEFAULTS.cache.maxEntries);
   });
 
   it('keys entries by the SHA-256 of the whole token string', () => {

@@ -17,6 +17,16 @@ beforeAll(async () => {
   ]);
 });
 
+/** `coordinate` (base64url) with a leading zero byte. */
+function padded(coordinate: string): string {
+  return Buffer.concat([Buffer.alloc(1), Buffer.from(coordinate, 'base64url')]).toString('base64url');
+}
+
+/** The 57-byte Ed448 encoding of the point with `y` (x sign bit 0). */
+function ed448Y(y: bigint): string {
+  return Buffer.from(y.toString(16).padStart(114, '0'), 'hex').reverse().toString('base64url');
+}
+
 function parse(keys: unknown[], previous?: KeySet): KeySet {
   const set = toKeySet({ keys }, previous);
   if (typeof set === 'string') throw new Error(set);
@@ -45,6 +55,7 @@ describe('toKeySet', () => {
     ['a non-string use', () => ({ ...rsa.jwk, kid: 'x', use: 1 })],
     ['key_ops without "verify"', () => ({ ...rsa.jwk, kid: 'x', key_ops: ['encrypt'] })],
     ['key_ops that is not an array', () => ({ ...rsa.jwk, kid: 'x', key_ops: 'verify' })],
+    ['key_ops naming verify and encrypt', () => ({ ...rsa.jwk, kid: 'x', key_ops: ['verify', 'encrypt'] })],
     ['kty "oct" (a symmetric key)', () => ({ kty: 'oct', k: 'c2VjcmV0', kid: 'x', alg: 'HS256' })],
     ['a private RSA member "d"', () => ({ ...rsa.jwk, kid: 'x', d: 'AQAB' })],
     ['private CRT members "p" and "q"', () => ({ ...rsa.jwk, kid: 'x', p: 'AQAB', q: 'AQAB' })],
@@ -63,6 +74,16 @@ describe('toKeySet', () => {
     ['missing "n"', () => ({ kty: 'RSA', e: 'AQAB', kid: 'x' })],
     ['an empty "x"', () => ({ ...ec.jwk, kid: 'x', x: '' })],
     ['EC coordinates off the curve', () => ({ ...ec.jwk, kid: 'x', y: ec.jwk.x })],
+    ['an EC coordinate with a leading zero byte (33 bytes for P-256)', () => ({ ...ec.jwk, kid: 'x', x: padded(ec.jwk.x!) })],
+    ['an EC coordinate one byte short', () => ({ ...ec.jwk, kid: 'x', y: Buffer.from(ec.jwk.y!, 'base64url').subarray(1).toString('base64url') })],
+    ['an RSA exponent of 1', () => ({ ...rsa.jwk, kid: 'x', e: 'AQ' })],
+    ['an RSA exponent of 2', () => ({ ...rsa.jwk, kid: 'x', e: 'Ag' })],
+    ['an even RSA exponent (65536)', () => ({ ...rsa.jwk, kid: 'x', e: 'AQAA' })],
+    ['an RSA exponent of 2^256 + 1', () => ({ ...rsa.jwk, kid: 'x', e: Buffer.concat([Buffer.from([1]), Buffer.alloc(31), Buffer.from([1])]).toString('base64url') })],
+    ['an Ed25519 key at the identity point', () => ({ ...ed.jwk, kid: 'x', x: Buffer.concat([Buffer.from([1]), Buffer.alloc(31)]).toString('base64url') })],
+    ['an Ed448 key at the identity point', () => ({ kty: 'OKP', crv: 'Ed448', kid: 'x', x: Buffer.concat([Buffer.from([1]), Buffer.alloc(56)]).toString('base64url') })],
+    ['an Ed448 key at the point of order 2 (y = -1)', () => ({ kty: 'OKP', crv: 'Ed448', kid: 'x', x: ed448Y(2n ** 448n - 2n ** 224n - 2n) })],
+    ['an Ed448 key at a point of order 4 (y = 0)', () => ({ kty: 'OKP', crv: 'Ed448', kid: 'x', x: ed448Y(0n) })],
     ['a string member', () => 'rsa'],
     ['null', () => null],
     ['an array', () => [rsa.jwk]],
@@ -72,11 +93,21 @@ describe('toKeySet', () => {
     expect(set.skipped).toBe(1);
   });
 
+  it('keeps a sound Ed448 key, and RSA keys whose odd exponents are 3 and 2^256 - 1', () => {
+    const ed448 = generateKeyPairSync('ed448').publicKey.export({ format: 'jwk' });
+    const set = parse([
+      { ...ed448, kid: 'ed448' },
+      { ...rsa.jwk, kid: 'e3', e: 'Aw' },
+      { ...rsa.jwk, kid: 'e256', e: Buffer.alloc(32, 0xff).toString('base64url') },
+    ]);
+    expect(set.keys.map((entry) => entry.kid)).toEqual(['ed448', 'e3', 'e256']);
+  });
+
   it('accepts an RSA modulus of exactly 2048 bits', () => {
     expect(parse([rsaJwkOfBits(2048, 'edge')]).keys).toHaveLength(1);
   });
 
-  it('accepts key_ops that include "verify" and use "sig"', () => {
+  it('accepts key_ops ["verify"] and use "sig"', () => {
     const set = parse([{ ...rsa.jwk, key_ops: ['verify'], use: 'sig' }]);
     expect(set.keys).toHaveLength(1);
   });

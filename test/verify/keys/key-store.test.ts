@@ -107,7 +107,10 @@ describe('KeyStore: loading and freshness', () => {
       { type: 'rotated', resource: 'jwks', url: server.jwksUri, added: [k3.kid], removed: [k2.kid] },
     ]);
     expect(kidOf(immediate(store.select('RS256', k3.kid, now())))).toBe(k3.kid);
+    // The routine refresh started no cooldown: the removed kid costs one confirming fetch, then none.
+    expect(await store.select('ES256', k2.kid, now())).toMatchObject({ miss: 'not_found' });
     expect(immediate(store.select('ES256', k2.kid, now()))).toMatchObject({ miss: 'not_found' });
+    expect(server.jwksHits()).toBe(3);
   });
 
   it('answers a lookup that names no kid when exactly one key fits, and calls several fitting keys ambiguous', async () => {
@@ -136,10 +139,43 @@ describe('KeyStore: loading and freshness', () => {
 });
 
 describe('KeyStore: unknown kid', () => {
-  it('rejects an unknown kid without fetching within cooldownMs of the last fetch', async () => {
+  it('rejects an unknown kid without fetching within cooldownMs of a fetch that missed a kid', async () => {
     const store = await warmStore();
-    expect(immediate(store.select('RS256', 'nope', at(COOLDOWN - 1)))).toMatchObject({ miss: 'not_found' });
-    expect(server.jwksHits()).toBe(1);
+    expect(await store.select('RS256', 'nope', at(1_000))).toMatchObject({ miss: 'not_found' });
+    expect(server.jwksHits()).toBe(2);
+    expect(immediate(store.select('RS256', 'other', at(1_000 + COOLDOWN - 1)))).toMatchObject({ miss: 'not_found' });
+    expect(server.jwksHits()).toBe(2);
+  });
+
+  it('starts no cooldown with a fetch that found every key asked for: a new kid right after it costs one fetch', async () => {
+    const store = await warmStore();
+    server.keys = [k1.jwk, k2.jwk, k3.jwk];
+    const found = store.select('RS256', k3.kid, at(1));
+    expect(found).toBeInstanceOf(Promise);
+    expect(kidOf(await found)).toBe(k3.kid);
+    expect(server.jwksHits()).toBe(2);
+    expect(log.of('fetched').map((event) => event.trigger)).toEqual(['initial', 'unknown_kid']);
+  });
+
+  it('starts no cooldown with a routine refresh: a kid published after it costs one fetch and is found', async () => {
+    const store = await warmStore();
+    store.select('RS256', k1.kid, at(MAX_AGE));
+    await settle(() => log.of('fetched').length === 2);
+    server.keys = [k1.jwk, k2.jwk, k3.jwk];
+    expect(kidOf(await store.select('RS256', k3.kid, at(MAX_AGE + 1)))).toBe(k3.kid);
+    expect(log.of('fetched').map((event) => event.trigger)).toEqual(['initial', 'stale', 'unknown_kid']);
+    // A made-up kid then costs one fetch, which starts the cooldown; the next one costs none.
+    expect(await store.select('RS256', 'made-up-1', at(MAX_AGE + 2))).toMatchObject({ miss: 'not_found' });
+    expect(immediate(store.select('RS256', 'made-up-2', at(MAX_AGE + 2 + COOLDOWN - 1)))).toMatchObject({ miss: 'not_found' });
+    expect(server.jwksHits()).toBe(4);
+  });
+
+  it('starts no cooldown with ready(): a new kid right after the warm-up costs one fetch and is found', async () => {
+    const store = storeFor();
+    await store.ready();
+    server.keys = [k1.jwk, k2.jwk, k3.jwk];
+    expect(kidOf(await store.select('RS256', k3.kid, at(1)))).toBe(k3.kid);
+    expect(log.of('fetched').map((event) => event.trigger)).toEqual(['ready', 'unknown_kid']);
   });
 
   it('refetches once for a flood of unknown kids after the cooldown, shared by every lookup', async () => {

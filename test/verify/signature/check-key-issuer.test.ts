@@ -10,7 +10,7 @@ const TID = '8f1c2d3e-4a5b-4c6d-9e7f-0a1b2c3d4e5f';
 const family = FAMILIES.get('generic')!;
 const key = createPublicKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }));
 const entry = (issuer: string | undefined): KeyEntry => ({
-  kid: 'k', key, algorithms: new Set(['ES256']), issuer, signatureBytes: undefined, fingerprint: 'f', validUntil: 0, freshUntil: 0,
+  kid: 'k', key, algorithms: new Set(['ES256']), issuer, signatureBytes: undefined, fingerprint: 'f', validUntil: 0,
 });
 
 function outcome(issuer: string | undefined, iss: string, tid: unknown, configured: string[] = []): string {

@@ -5,7 +5,7 @@ import type { KeyEntry } from '../../../src/verify/keys/jwk-set.js';
 import { verifySignature } from '../../../src/verify/signature/verify-signature.js';
 
 function entry(key: ReturnType<typeof generateKeyPairSync>['publicKey'], algorithms: string[], signatureBytes?: number): KeyEntry {
-  return { kid: 'k', key, algorithms: new Set(algorithms), issuer: undefined, signatureBytes, fingerprint: 'f', validUntil: 0, freshUntil: 0 };
+  return { kid: 'k', key, algorithms: new Set(algorithms), issuer: undefined, signatureBytes, fingerprint: 'f', validUntil: 0 };
 }
 
 describe('verifySignature', () => {
