@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { VerifierOptions } from '../verify/verifier-options.js';
 import { AssertionReplayGuard } from './assertion-replay-guard.js';
+import { encryptToken, lazyDecryptionKeys, type EncryptTokenOptions, type TestDecryptionKeys } from './encrypt-token.js';
 import { createIssuerRoutes, ISSUER_PATHS, type IssuerCounters, type IssuerRouteContext } from './issuer-routes.js';
 import { listenOnLoopback } from './loopback-server.js';
 import { mintToken, type MintContext, type SignTokenOptions, type TestTokenClaims } from './mint-token.js';
@@ -80,6 +81,15 @@ export interface TestIssuer {
    * await issuer.sign({ roles: ['Receipts.Admin'] }, { preset: 'entra-v2' });
    */
   sign(claims?: TestTokenClaims, options?: SignTokenOptions): Promise<string>;
+  /** The issuer's encryption keys (RSA and AES), created on first use: the API's `decryption.keys`. */
+  readonly decryptionKeys: TestDecryptionKeys;
+  /** Encrypts `token` to the issuer's encryption key: a compact JWE, RSA-OAEP and A256CBC-HS512 by default. */
+  encrypt(token: string, options?: EncryptTokenOptions): Promise<string>;
+  /**
+   * Mints an access token (preset `openiddict` unless `options.preset` says otherwise) and encrypts it, as
+   * OpenIddict issues them by default: `await issuer.signEncrypted({ scope: 'read' }, {}, { alg: 'A256KW' })`.
+   */
+  signEncrypted(claims?: TestTokenClaims, options?: SignTokenOptions, encryption?: EncryptTokenOptions): Promise<string>;
   /** Makes a new key the signing key; resolves to its `kid`. */
   rotateKeys(options?: RotateKeysOptions): Promise<string>;
   /** Registers a client. Throws a `TypeError` for an invalid registration or a duplicate client id. */
@@ -145,6 +155,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
 
   const keys = await SigningKeyRing.create(options.alg ?? 'RS256', 'test-key');
   const counters: IssuerCounters = { discovery: 0, jwks: 0, token: 0, issued: 0 };
+  const decryptionKeys = lazyDecryptionKeys();
   let origin = '';
   const mint = (): MintContext => ({ issuer: origin, audience, tenantId, tokenLifetime, keys });
   const context: IssuerRouteContext = {
@@ -202,6 +213,14 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       Object.assign(counters, { discovery: 0, jwks: 0, token: 0, issued: 0 });
     },
     sign: (claims, signOptions) => mintToken(mint(), claims, signOptions),
+    get decryptionKeys() {
+      return decryptionKeys();
+    },
+    encrypt: (token, encryption) => encryptToken(token, decryptionKeys(), encryption),
+    async signEncrypted(claims, signOptions = {}, encryption) {
+      const token = await mintToken(mint(), claims, { preset: 'openiddict', ...signOptions });
+      return encryptToken(token, decryptionKeys(), encryption);
+    },
     async rotateKeys(rotate = {}) {
       if (rotate.alg !== undefined && !isTestSigningAlgorithm(rotate.alg)) {
         throw new TypeError('bearer-guard/testing: rotateKeys() option "alg" must be an asymmetric JWS algorithm');

@@ -2,6 +2,7 @@
 import type { ClaimLocationLists, ClaimLocations } from './identity/claim-types.js';
 import type { KeyOptions } from './keys/key-options.js';
 import type { TokenCacheOptions } from './cache/token-cache.js';
+import type { DecryptionOptions } from './format/decryption-options.js';
 import type { IssuerProfile } from './issuer-family.js';
 
 
@@ -98,6 +99,13 @@ export interface VerifierOptions {
    * off.
    */
   cache?: TokenCacheOptions | false;
+  /**
+   * Decrypt encrypted access tokens (JWE, five segments), then verify the JWS inside like any other token.
+   * Without it an encrypted token is refused as `token_encrypted`. Every refusal of an encrypted token is
+   * answered with the uniform description, so the answer discloses nothing about its content.
+   * @default undefined (encrypted tokens refused)
+   */
+  decryption?: DecryptionOptions;
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * The verification pipeline: the order of the stages, written once.
  *
- *   size → cache hit? → format (identify, decode, header) → issuer (selects the key source) → key
+ *   size → cache hit? → format (identify, decrypt a JWE, decode, header) → issuer (selects the key source) → key
  *   → signature (and the key's own issuer) → claims (times, audience, required, access-token shape)
  *   → binding → identity → caller rules → cache
  *
  * Each stage is a function in a file of its own; this module only calls them in order, tracks which stage
  * is deciding, and is the one place where a stage's refusal becomes a typed error (with the verifier's
  * realm, the family's sharper reason, an outcome event and a debug line). Everything after key selection is
- * synchronous, so a token whose key is cached is verified without awaiting anything; only a key fetch makes
- * the result wait.
+ * synchronous, so a token whose key is cached is verified without awaiting anything; only a key fetch or a
+ * JWE's decryption makes the result wait. A JWE's content goes through every stage a JWS does; the cache
+ * keys on the token as sent.
  */
 import { AuthError, InvalidTokenError, KeysUnavailableError } from '../errors/auth-errors.js';
 import { debug, debugEnabled, shown } from '../events/debug-log.js';
@@ -25,7 +26,8 @@ import { checkTimes, describeTimes, judgeTimes } from './claims/check-times.js';
 import type { VerifierConfig } from './config/verifier-config.js';
 import { checkHeader } from './format/check-header.js';
 import { decodeJws, type DecodedJws } from './format/decode-jws.js';
-import { identifyFormat } from './format/identify-format.js';
+import { createJweDecryptor } from './format/decrypt-jwe.js';
+import { identifyFormat, type TokenFormat } from './format/identify-format.js';
 import type { AuthInfo } from './identity/auth-info.js';
 import { readCaller, toAuthInfo } from './identity/to-auth-info.js';
 import type { IssuerFamily } from './issuer-family.js';
@@ -50,7 +52,9 @@ export type VerifyNow = (token: string, request?: VerifyRequest) => AuthInfo | P
 
 /** A token that passed the format and issuer stages, waiting for its key. */
 interface Matched {
+  /** The token as sent (a JWE's outer token: the cache key and `AuthInfo.token`). */
   readonly token: string;
+  readonly format: TokenFormat;
   readonly jws: DecodedJws;
   readonly alg: string;
   readonly issuer: string;
@@ -69,6 +73,8 @@ function describeIssuerMiss(match: Extract<IssuerMatch<unknown>, { matched: fals
 export function createPipeline(parts: PipelineParts): VerifyNow {
   const { config, family, issuers, cache } = parts;
   const { realm, claims, caller, locations } = config;
+  const decrypt = config.decryption === undefined ? undefined : createJweDecryptor(config.decryption);
+  const requireEncrypted = config.decryption?.required === true;
 
   /** Publishes an outcome event for `request`, when somebody listens. */
   const place = (request: VerifyRequest | undefined): { method?: string; path?: string } => {
@@ -79,12 +85,14 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
   };
 
   /** Turns a stage's refusal into the typed error, publishes it, and throws it. Rethrows what is not a refusal. */
-  const fail = (error: unknown, stage: OutcomeStage, payload: JsonObject | undefined, request: VerifyRequest | undefined): never => {
+  const fail = (error: unknown, stage: OutcomeStage, payload: JsonObject | undefined, request: VerifyRequest | undefined, token: unknown): never => {
     let failure: AuthError;
     let detail: string | undefined;
     if (error instanceof TokenRejection) {
       const reason = payload === undefined ? error.reason : family.refineRejection(error.reason, payload, config.issuers);
-      failure = new InvalidTokenError(reason, { realm });
+      // Once decryption is configured, no refusal of an encrypted token tells anything about its content.
+      const uniformDescription = decrypt !== undefined && typeof token === 'string' && identifyFormat(token) === 'jwe';
+      failure = new InvalidTokenError(reason, { realm, uniformDescription });
       if (debugEnabled() && error.detail !== undefined) detail = error.detail();
     } else if (error instanceof AuthError) {
       failure = error;
@@ -120,7 +128,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
 
   /** From the key on: synchronous. */
   const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo => {
-    const { token, jws, alg } = matched;
+    const { token, format, jws, alg } = matched;
     const { payload } = jws;
     let stage: OutcomeStage = 'key';
     try {
@@ -147,7 +155,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       stage = 'identity';
       const { clientId, tenantId } = readCaller(payload, locations);
       const auth = toAuthInfo(
-        { token, format: 'jws', header: jws.header, payload, issuer: matched.issuer, audience, clientId, tenantId, exp: times.exp },
+        { token, format, header: jws.header, payload, issuer: matched.issuer, audience, clientId, tenantId, exp: times.exp },
         locations,
         family,
         realm,
@@ -157,21 +165,45 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
       return accepted(auth, false, request);
     } catch (error) {
-      return fail(error, stage, payload, request);
+      return fail(error, stage, payload, request, token);
     }
   };
 
-  return (token, request) => {
+  /** From decoding to the key: `token` as sent, `jwsText` the JWS (the token itself, or a JWE's content). */
+  const verifyJws = (token: string, jwsText: string, format: TokenFormat, request: VerifyRequest | undefined, nowMs: number) => {
     let stage: OutcomeStage = 'format';
     let payload: JsonObject | undefined;
     let matched: Matched;
     let found: KeyEntry | KeyMiss | Promise<KeyEntry | KeyMiss>;
     try {
+      const jws = decodeJws(jwsText);
+      payload = jws.payload;
+      const { alg, kid } = checkHeader(jws.header, config.header);
+      stage = 'issuer';
+      const match = issuers.match(ownMember(payload, 'iss'), ownMember(payload, 'tid'));
+      if (!match.matched) {
+        const decoded = payload;
+        reject(match.reason, () => describeIssuerMiss(match, decoded, config.issuers));
+      }
+      stage = 'key';
+      matched = { token, format, jws, alg, issuer: match.issuer, source: match.rule.target };
+      found = match.rule.target.select(alg, kid, nowMs);
+    } catch (error) {
+      return fail(error, stage, payload, request, token);
+    }
+    if (found instanceof Promise) return found.then((entry) => finish(matched, entry, request));
+    return finish(matched, found, request);
+  };
+
+  return (token, request) => {
+    let stage: OutcomeStage = 'format';
+    let nowMs: number;
+    try {
       if (typeof token !== 'string' || token === '') reject('token_malformed', () => 'the token is empty');
       if (token.length > config.maxTokenLength) {
         reject('token_too_large', () => `${token.length} characters, more than maxTokenLength ${config.maxTokenLength}`);
       }
-      const nowMs = Date.now();
+      nowMs = Date.now();
       if (cache !== undefined) {
         const hit = cache.lookup(token, nowMs);
         if (hit !== undefined) {
@@ -188,24 +220,18 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         }
       }
       const format = identifyFormat(token);
-      if (format === 'jwe') reject('token_encrypted', () => 'a JWE (five segments), and no decryption keys are configured');
-      if (format === 'opaque') reject('token_malformed', () => 'not a JWT (an opaque token?), and no introspection is configured');
-      const jws = decodeJws(token);
-      payload = jws.payload;
-      const { alg, kid } = checkHeader(jws.header, config.header);
-      stage = 'issuer';
-      const match = issuers.match(ownMember(payload, 'iss'), ownMember(payload, 'tid'));
-      if (!match.matched) {
-        const decoded = payload;
-        reject(match.reason, () => describeIssuerMiss(match, decoded, config.issuers));
+      if (format === 'jwe') {
+        if (decrypt === undefined) reject('token_encrypted', () => 'a JWE (five segments), and no decryption keys are configured');
+        return decrypt(token).then(
+          (jws) => verifyJws(token, jws, 'jwe', request, Date.now()),
+          (error: unknown) => fail(error, 'format', undefined, request, token),
+        );
       }
-      stage = 'key';
-      matched = { token, jws, alg, issuer: match.issuer, source: match.rule.target };
-      found = match.rule.target.select(alg, kid, nowMs);
+      if (format === 'opaque') reject('token_malformed', () => 'not a JWT (an opaque token?), and no introspection is configured');
+      if (requireEncrypted) reject('token_not_encrypted', () => 'a plain JWS, and decryption.required is set');
     } catch (error) {
-      return fail(error, stage, payload, request);
+      return fail(error, stage, undefined, request, token);
     }
-    if (found instanceof Promise) return found.then((entry) => finish(matched, entry, request));
-    return finish(matched, found, request);
+    return verifyJws(token, token, 'jws', request, nowMs);
   };
 }

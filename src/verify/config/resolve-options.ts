@@ -15,6 +15,7 @@ import {
   stringList,
 } from '../../options/option-checks.js';
 import { resolveTokenCacheOptions } from '../cache/token-cache.js';
+import { resolveDecryption } from '../format/decryption-options.js';
 import { resolveClaimLocations, toClaimLocations } from '../identity/claim-locations.js';
 import type { IssuerProfile } from '../issuer-family.js';
 import { TENANT_PLACEHOLDER } from '../issuer/match-issuer.js';
@@ -37,7 +38,7 @@ export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
 export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
   'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
   'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
-  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache',
+  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'decryption',
 ]);
 
 function resolveAlgorithms(value: unknown): Set<string> {
@@ -137,5 +138,6 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
     validateKeyIssuer: booleanOption(given.validateKeyIssuer, 'validateKeyIssuer') !== false,
     cache: resolveTokenCacheOptions(given.cache),
     keys: resolveKeyOptions(given.keys as VerifierOptions['keys']),
+    decryption: resolveDecryption(given.decryption),
   };
 }

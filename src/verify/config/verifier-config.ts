@@ -4,6 +4,7 @@ import type { CallerPolicy } from '../caller/check-caller.js';
 import type { ClaimPolicy } from '../claims/claim-policy.js';
 import type { ResolvedTokenCacheOptions } from '../cache/token-cache.js';
 import type { HeaderPolicy } from '../format/check-header.js';
+import type { ResolvedDecryption } from '../format/decryption-options.js';
 import type { ResolvedClaimLocations } from '../identity/claim-locations.js';
 import type { ResolvedKeyOptions } from '../keys/key-options.js';
 
@@ -26,4 +27,6 @@ export interface VerifierConfig {
   readonly validateKeyIssuer: boolean;
   readonly cache: ResolvedTokenCacheOptions | false;
   readonly keys: ResolvedKeyOptions;
+  /** Decryption of encrypted tokens (JWE); `undefined` when they are refused as `token_encrypted`. */
+  readonly decryption: ResolvedDecryption | undefined;
 }
