@@ -24,6 +24,9 @@ import { readJwe, type ReadJwe } from './read-jwe.js';
 /** Most keys tried on one token (a token without a `kid` matching a configured key). */
 export const MAX_DECRYPTION_ATTEMPTS = 3;
 
+// Three non-empty base64url segments: a signature is present (whether it verifies is for later stages).
+const SIGNED = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 /** Decrypts an encrypted token; resolves to the JWS inside, or rejects with a refusal. */
 export type DecryptJwe = (token: string) => Promise<string>;
 
@@ -54,9 +57,8 @@ function refuseJoseError(error: unknown): never {
 function innerJws(plaintext: Uint8Array): string {
   if (!isUtf8(plaintext)) reject('encrypted_token_unsigned', () => 'the decrypted content is not UTF-8 text');
   const inner = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength).toString('utf8');
-  const format = identifyFormat(inner);
-  if (format === 'jwe') reject('encrypted_token_nested', () => 'the decrypted content is another JWE');
-  if (format !== 'jws') reject('encrypted_token_unsigned', () => 'the decrypted content is not a JWS (claims nobody signed?)');
+  if (identifyFormat(inner) === 'jwe') reject('encrypted_token_nested', () => 'the decrypted content is another JWE');
+  if (!SIGNED.test(inner)) reject('encrypted_token_unsigned', () => 'the decrypted content is not a JWS (claims nobody signed?)');
   return inner;
 }
 
