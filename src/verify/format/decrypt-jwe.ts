@@ -17,7 +17,6 @@ import { shown } from '../../events/debug-log.js';
 import { reject } from '../rejection.js';
 import type { DecryptionKey } from './decryption-keys.js';
 import type { ResolvedDecryption } from './decryption-options.js';
-import { identifyFormat } from './identify-format.js';
 import { contentKeyBytes } from './jwe-algorithms.js';
 import { readJwe, type ReadJwe } from './read-jwe.js';
 
@@ -26,6 +25,8 @@ export const MAX_DECRYPTION_ATTEMPTS = 3;
 
 // Three non-empty base64url segments: a signature is present (whether it verifies is for later stages).
 const SIGNED = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// Five base64url segments (the encrypted key may be empty): a JWE, never decrypted in turn.
+const ENCRYPTED = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** Decrypts an encrypted token; resolves to the JWS inside, or rejects with a refusal. */
 export type DecryptJwe = (token: string) => Promise<string>;
@@ -57,9 +58,9 @@ function refuseJoseError(error: unknown): never {
 function innerJws(plaintext: Uint8Array): string {
   if (!isUtf8(plaintext)) reject('encrypted_token_unsigned', () => 'the decrypted content is not UTF-8 text');
   const inner = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength).toString('utf8');
-  if (identifyFormat(inner) === 'jwe') reject('encrypted_token_nested', () => 'the decrypted content is another JWE');
-  if (!SIGNED.test(inner)) reject('encrypted_token_unsigned', () => 'the decrypted content is not a JWS (claims nobody signed?)');
-  return inner;
+  if (SIGNED.test(inner)) return inner;
+  if (ENCRYPTED.test(inner)) reject('encrypted_token_nested', () => 'the decrypted content is another JWE');
+  return reject('encrypted_token_unsigned', () => 'the decrypted content is not a JWS (claims nobody signed?)');
 }
 
 /** The decryption stage for `decryption`. */

@@ -176,6 +176,7 @@ describe('createJweDecryptor', () => {
   it.each<[string, string, string]>([
     ['a JWE', 'nested', 'encrypted_token_nested'],
     ['JSON claims nobody signed', JSON.stringify({ iss: 'https://id.example.com/', aud: 'receipts-api' }), 'encrypted_token_unsigned'],
+    ['JSON claims with four dots', JSON.stringify({ iss: 'http://127.0.0.1:8080', scope: 'vault.read' }), 'encrypted_token_unsigned'],
     ['bytes that are not UTF-8', '\ud800', 'encrypted_token_unsigned'],
     ['a two-segment token', 'eyJhbGciOiJub25lIn0.e30', 'encrypted_token_unsigned'],
     ['an unsecured JWS (no signature)', 'eyJhbGciOiJub25lIn0.e30.', 'encrypted_token_unsigned'],
