@@ -12,7 +12,7 @@
  * failure always surfaces at the authentication tag): all are `decryption_failed`.
  */
 import { isUtf8 } from 'node:buffer';
-import { compactDecrypt, errors } from 'jose';
+import type { errors as JoseErrors } from 'jose';
 import { shown } from '../../events/debug-log.js';
 import { reject } from '../rejection.js';
 import type { DecryptionKey } from './decryption-keys.js';
@@ -46,8 +46,13 @@ export function selectDecryptionKeys(jwe: ReadJwe, keys: readonly DecryptionKey[
   return chosen.slice(0, MAX_DECRYPTION_ATTEMPTS);
 }
 
+type Jose = typeof import('jose');
+let jose: Promise<Jose> | undefined;
+/** jose, loaded on the first encrypted token: verifiers that never decrypt never load it. */
+const loadJose = (): Promise<Jose> => (jose ??= import('jose'));
+
 /** Refuses what jose reports about a token; rethrows what is not about the token. */
-function refuseJoseError(error: unknown): never {
+function refuseJoseError(error: unknown, errors: typeof JoseErrors): never {
   if (error instanceof errors.JWEInvalid) reject('token_malformed', () => `the JWE is invalid: ${error.message}`);
   if (error instanceof errors.JOSENotSupported) reject('encryption_header_invalid', () => `not supported: ${error.message}`);
   if (error instanceof errors.JOSEAlgNotAllowed) reject('encryption_algorithm_not_allowed', () => error.message);
@@ -71,6 +76,7 @@ export function createJweDecryptor(decryption: ResolvedDecryption): DecryptJwe {
     if (keys.length === 0) {
       reject('decryption_key_not_found', () => `no decryption key fits alg ${jwe.alg}, enc ${jwe.enc}, kid ${shown(jwe.kid)}`);
     }
+    const { compactDecrypt, errors } = await loadJose();
     const options = {
       keyManagementAlgorithms: [jwe.alg],
       contentEncryptionAlgorithms: [jwe.enc],
@@ -82,7 +88,7 @@ export function createJweDecryptor(decryption: ResolvedDecryption): DecryptJwe {
         plaintext = (await compactDecrypt(token, key.key, options)).plaintext;
         break;
       } catch (error) {
-        if (!(error instanceof errors.JWEDecryptionFailed)) refuseJoseError(error);
+        if (!(error instanceof errors.JWEDecryptionFailed)) refuseJoseError(error, errors);
       }
     }
     if (plaintext === undefined) {
