@@ -109,8 +109,8 @@ export interface VerifierOptions {
 }
 
 /**
- * The options a provider preset (`entraId()`, `auth0()`, `okta()`, `keycloak()`, `cognito()`, `rfc9068()`)
- * returns: plain {@link VerifierOptions} whose claim locations and required claims are always spelled out,
+ * The options a provider preset (`entraId()`, `azureAdB2C()`, `auth0()`, `okta()`, `keycloak()`, `cognito()`,
+ * `rfc9068()`, `openIddict()`) returns: plain {@link VerifierOptions} whose claim locations and required claims are always spelled out,
  * so what the preset does is visible and can be extended by spreading:
  * `{ ...preset, claims: { ...preset.claims, roles: [...preset.claims.roles, 'groups'] } }`.
  */

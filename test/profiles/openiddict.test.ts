@@ -48,6 +48,12 @@ describe('openIddict()', () => {
     expect(() => openIddict({ issuer: 'https://id.example.com/', audience: AUDIENCE, ...patch } as OpenIddictOptions)).toThrow(message);
   });
 
+  it('takes the private key as `openssl pkcs12 -nocerts -nodes` exports it, attribute lines included', async () => {
+    const exported = `Bag Attributes\n    localKeyID: 01 02 03\nKey Attributes: <No Attributes>\n${issuer.decryptionKeys.rsa.pem}`;
+    const verifier = createVerifier(openIddict({ issuer: issuer.url, audience: AUDIENCE, decryptionKeys: [exported] }));
+    expect((await verifier.verify(await issuer.signEncrypted({ scope: 'receipts.read' }))).format).toBe('jwe');
+  });
+
   it('leaves each key to createVerifier, which names the unusable one', () => {
     const options = openIddict({ issuer: 'https://id.example.com/', audience: AUDIENCE, decryptionKeys: [issuer.decryptionKeys.rsa.pem, 'not a key'] });
     expect(() => createVerifier(options)).toThrow('bearer-guard: option "decryption.keys[1]" must be a KeyObject, a JWK or a PEM private key');
