@@ -35,6 +35,8 @@ export interface IssuerConfig {
   readonly algorithms: string[];
   /** The public JWK of the workload's algorithm (for the crypto.verify-only floor). */
   readonly jwk?: Record<string, unknown>;
+  /** The private JWK that decrypts the workload's encrypted tokens (bearer-guard's `decryption.keys`). */
+  readonly decryptionJwk?: Record<string, unknown>;
 }
 
 /**
@@ -67,14 +69,19 @@ function signatureOnly(config: IssuerConfig): RequestHandler {
   };
 }
 
-/** Contenders that cannot verify an algorithm (jsonwebtoken has no EdDSA). */
-export function supports(contender: Contender, alg: string): boolean {
+/** Contenders that decrypt encrypted tokens (and the baselines that do not look at the token). */
+const DECRYPTING: ReadonlySet<Contender> = new Set(['bare', 'req.auth only', 'bearer-guard', 'bearer-guard (no cache)']);
+
+/** Contenders that cannot verify an algorithm (jsonwebtoken has no EdDSA), or decrypt an encrypted token. */
+export function supports(contender: Contender, alg: string, encrypted = false): boolean {
+  if (encrypted && !DECRYPTING.has(contender)) return false;
   return !(contender === 'express-jwt + jwks-rsa' && alg === 'EdDSA');
 }
 
 /** The middleware chain of `contender`. */
 export function createContender(contender: Contender, config: IssuerConfig): RequestHandler[] {
   const { issuer, audience, jwksUri, algorithms } = config;
+  const decryption = config.decryptionJwk === undefined ? {} : { decryption: { keys: [config.decryptionJwk] } };
   switch (contender) {
     case 'bare':
       return [];
@@ -83,9 +90,9 @@ export function createContender(contender: Contender, config: IssuerConfig): Req
     case 'crypto.verify only':
       return [signatureOnly(config)];
     case 'bearer-guard':
-      return [authenticate({ issuer, audience, jwksUri, algorithms }) as unknown as RequestHandler];
+      return [authenticate({ issuer, audience, jwksUri, algorithms, ...decryption }) as unknown as RequestHandler];
     case 'bearer-guard (no cache)':
-      return [authenticate({ issuer, audience, jwksUri, algorithms, cache: false }) as unknown as RequestHandler];
+      return [authenticate({ issuer, audience, jwksUri, algorithms, cache: false, ...decryption }) as unknown as RequestHandler];
     case 'express-oauth2-jwt-bearer':
       return [eojbAuth({ issuer, audience, jwksUri, tokenSigningAlg: algorithms[0] })];
     case 'express-jwt + jwks-rsa':

@@ -12,6 +12,8 @@ export interface Workload {
   readonly title: string;
   readonly alg: BenchAlgorithm;
   readonly tokens: readonly string[];
+  /** Encrypted tokens (JWE): only the contenders that decrypt run it. */
+  readonly encrypted?: boolean;
 }
 
 /** Everything a report is made of. */
@@ -35,6 +37,8 @@ export interface ReportInput {
   readonly herd: readonly HerdResult[];
   readonly memory: { total: number; samples: { tokens: number; heapMiB: number }[] };
   readonly micro: Record<string, Record<string, number>>;
+  /** Per-token costs of encrypted tokens, per key wrapping (bench/micro-jwe.ts). */
+  readonly microJwe?: Record<string, Record<string, number>>;
 }
 
 /** The summaries of a report, by workload and contender. */

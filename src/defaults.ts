@@ -3,6 +3,10 @@
  */
 import { DEFAULT_REALM } from './options/option-checks.js';
 import { TOKEN_CACHE_DEFAULTS } from './verify/cache/token-cache.js';
+import {
+  DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS,
+  DEFAULT_KEY_MANAGEMENT_ALGORITHMS,
+} from './verify/format/jwe-algorithms.js';
 import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LENGTH, MAX_CLOCK_TOLERANCE } from './verify/config/resolve-options.js';
 import { SUPPORTED_ALGORITHMS } from './verify/keys/algorithms.js';
 import { KEY_DEFAULTS } from './verify/keys/key-options.js';
@@ -30,4 +34,10 @@ export const DEFAULTS = Object.freeze({
   keys: KEY_DEFAULTS,
   /** The defaults of the `cache` options. */
   cache: TOKEN_CACHE_DEFAULTS,
+  /** The defaults of the `decryption` options: the JWE algorithms allowed unless listed otherwise. */
+  decryption: Object.freeze({
+    keyManagementAlgorithms: DEFAULT_KEY_MANAGEMENT_ALGORITHMS,
+    contentEncryptionAlgorithms: DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS,
+    required: false,
+  }),
 });

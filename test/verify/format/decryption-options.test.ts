@@ -5,7 +5,7 @@
  */
 import { createSecretKey, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createVerifier, type DecryptionOptions } from '../../../src/index.js';
+import { createVerifier, DEFAULTS, type DecryptionOptions } from '../../../src/index.js';
 import { resolveDecryption } from '../../../src/verify/format/decryption-options.js';
 
 const BASE = { issuer: 'https://id.example.com/', audience: 'receipts-api' } as const;
@@ -85,6 +85,15 @@ describe('the decryption option', () => {
       keyManagementAlgorithms: ['dir', 'A256GCMKW', 'A256KW', 'RSA-OAEP', 'RSA-OAEP-512'],
     })!;
     expect(resolved.keys.map((key) => [...key.algorithms])).toEqual([['dir', 'A256GCMKW', 'A256KW'], ['dir'], ['RSA-OAEP-512']]);
+  });
+
+  it('publishes its defaults in DEFAULTS.decryption, which never list RSA1_5, PBES2, dir or AES-GCM key wrap', () => {
+    expect(DEFAULTS.decryption).toEqual({
+      keyManagementAlgorithms: ['RSA-OAEP', 'RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW', 'A128KW', 'A192KW', 'A256KW'],
+      contentEncryptionAlgorithms: ['A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512', 'A128GCM', 'A192GCM', 'A256GCM'],
+      required: false,
+    });
+    expect(Object.isFrozen(DEFAULTS.decryption)).toBe(true);
   });
 
   it('is absent unless given, and required only when asked', () => {
