@@ -37,6 +37,8 @@ export interface IssuerConfig {
   readonly jwk?: Record<string, unknown>;
   /** Introspection for bearer-guard (opaque-token workloads). */
   readonly introspection?: { readonly endpoint: string; readonly clientId: string; readonly clientSecret: string };
+  /** The private JWK that decrypts the workload's encrypted tokens (bearer-guard's `decryption.keys`). */
+  readonly decryptionJwk?: Record<string, unknown>;
 }
 
 /**
@@ -69,14 +71,19 @@ function signatureOnly(config: IssuerConfig): RequestHandler {
   };
 }
 
-/** Contenders that cannot verify an algorithm (jsonwebtoken has no EdDSA). */
-export function supports(contender: Contender, alg: string): boolean {
+/** Contenders that decrypt encrypted tokens (and the baselines that do not look at the token). */
+const DECRYPTING: ReadonlySet<Contender> = new Set(['bare', 'req.auth only', 'bearer-guard', 'bearer-guard (no cache)']);
+
+/** Contenders that cannot verify an algorithm (jsonwebtoken has no EdDSA), or decrypt an encrypted token. */
+export function supports(contender: Contender, alg: string, encrypted = false): boolean {
+  if (encrypted && !DECRYPTING.has(contender)) return false;
   return !(contender === 'express-jwt + jwks-rsa' && alg === 'EdDSA');
 }
 
 /** The middleware chain of `contender`. */
 export function createContender(contender: Contender, config: IssuerConfig): RequestHandler[] {
   const { issuer, audience, jwksUri, algorithms } = config;
+  const decryption = config.decryptionJwk === undefined ? {} : { decryption: { keys: [config.decryptionJwk] } };
   switch (contender) {
     case 'bare':
       return [];
@@ -86,10 +93,10 @@ export function createContender(contender: Contender, config: IssuerConfig): Req
       return [signatureOnly(config)];
     case 'bearer-guard': {
       const introspection = config.introspection === undefined ? {} : { introspection: { ...config.introspection } };
-      return [authenticate({ issuer, audience, jwksUri, algorithms, ...introspection }) as unknown as RequestHandler];
+      return [authenticate({ issuer, audience, jwksUri, algorithms, ...introspection, ...decryption }) as unknown as RequestHandler];
     }
     case 'bearer-guard (no cache)':
-      return [authenticate({ issuer, audience, jwksUri, algorithms, cache: false }) as unknown as RequestHandler];
+      return [authenticate({ issuer, audience, jwksUri, algorithms, cache: false, ...decryption }) as unknown as RequestHandler];
     case 'express-oauth2-jwt-bearer':
       return [eojbAuth({ issuer, audience, jwksUri, tokenSigningAlg: algorithms[0] })];
     case 'express-jwt + jwks-rsa':

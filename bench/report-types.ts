@@ -13,6 +13,8 @@ export interface Workload {
   readonly title: string;
   readonly alg: BenchAlgorithm;
   readonly tokens: readonly string[];
+  /** Encrypted tokens (JWE): only the contenders that decrypt run it. */
+  readonly encrypted?: boolean;
 }
 
 /** Everything a report is made of. */
@@ -46,6 +48,8 @@ export interface ReportInput {
   readonly micro: Record<string, Record<string, number>>;
   /** Opaque tokens validated by introspection (absent from reports made before they were measured). */
   readonly introspection?: IntrospectionBenchResult;
+  /** Per-token costs of encrypted tokens, per key wrapping (bench/micro-jwe.ts). */
+  readonly microJwe?: Record<string, Record<string, number>>;
 }
 
 /** The summaries of a report, by workload and contender. */

@@ -116,6 +116,23 @@ function renderMemoryAndMicro(input: ReportInput, lines: string[]): void {
     for (const [name, micros] of Object.entries(extraction)) lines.push(`| ${name} | ${fixed(micros, 2)} |`);
     lines.push('');
   }
+  if (input.microJwe !== undefined) renderMicroJwe(input.microJwe, lines);
+}
+
+function renderMicroJwe(micro: Record<string, Record<string, number>>, lines: string[]): void {
+  lines.push('## Encrypted tokens (µs per token, one process, no HTTP)', '');
+  lines.push(
+    'RS256 tokens verified as plain JWS and encrypted to the API (2048-bit RSA-OAEP or A256KW key wrapping, ' +
+      'A256CBC-HS512), every token distinct and no cache; "added by decryption" is the difference; ' +
+      '"jose.compactDecrypt" is the decryption alone; the cache-hit columns repeat one token.',
+    '',
+  );
+  const columns = ['JWS (no cache)', 'JWE (no cache)', 'added by decryption', 'jose.compactDecrypt', 'JWS (cache hit)', 'JWE (cache hit)'];
+  lines.push(`| key wrapping | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`);
+  for (const [wrapping, row] of Object.entries(micro)) {
+    lines.push(`| ${wrapping} | ${columns.map((c) => fixed(row[c] ?? Number.NaN, 1)).join(' | ')} |`);
+  }
+  lines.push('');
 }
 
 function renderEntryCosts(input: ReportInput, lines: string[]): void {

@@ -10,7 +10,8 @@
  * - JWKS fetch counts under a cold herd and unknown-kid floods.
  * - Opaque tokens: a cached opaque token against a cached JWT, and introspection calls under a cold herd.
  * - Heap after many distinct valid tokens.
- * - Per-token verification cost per algorithm.
+ * - Per-token verification cost per algorithm, and the added cost of encrypted tokens (bench/micro-jwe.ts);
+ *   a reused encrypted token under load beside the reused JWS.
  *
  * Writes bench/RESULTS.md. Environment: BENCH_ROUNDS (5), BENCH_DUEL_ROUNDS (3), BENCH_DURATION (5 s),
  * BENCH_WARMUP (2 s), BENCH_CONNECTIONS (50), BENCH_POOL (12000), BENCH_MEMORY_TOKENS (1000000),
@@ -26,6 +27,7 @@ import { startJwksServer } from './jwks-server.js';
 import { runDuel, type DuelResult } from './duel.js';
 import { pinLoadGenerator, runLoad, type RunResult } from './load.js';
 import { renderReport, type Workload } from './report.js';
+import { createBenchEncryption, encryptPool } from './jwe-tokens.js';
 import { createBenchKeys, signPool, type BenchAlgorithm } from './tokens.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -51,8 +53,17 @@ const jwks = await startJwksServer(keys.jwks);
 const audience = 'api://receipts';
 const claims = { issuer: jwks.issuer, audience, lifetimeSec: 7200 };
 
+const encryption = createBenchEncryption();
+const reused = signPool(keys.keys.RS256, 1, claims);
 const workloads: Workload[] = [
-  { id: 'reused-RS256', title: 'Reused token (RS256)', alg: 'RS256', tokens: signPool(keys.keys.RS256, 1, claims) },
+  { id: 'reused-RS256', title: 'Reused token (RS256)', alg: 'RS256', tokens: reused },
+  {
+    id: 'reused-JWE',
+    title: 'Reused encrypted token (RSA-OAEP, A256CBC-HS512; RS256 inside)',
+    alg: 'RS256',
+    tokens: await encryptPool(reused, 'RSA-OAEP', encryption),
+    encrypted: true,
+  },
 ];
 for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
   log(`signing ${settings.pool} ${alg} tokens…`);
@@ -65,6 +76,7 @@ const configFor = (workload: Workload): IssuerConfig => ({
   jwksUri: jwks.jwksUri,
   algorithms: [workload.alg],
   jwk: keys.keys[workload.alg].jwk,
+  ...(workload.encrypted === true ? { decryptionJwk: encryption.rsa.jwk } : {}),
 });
 
 const results = new Map<string, RunResult[]>();
@@ -72,7 +84,7 @@ for (let round = 1; round <= settings.rounds; round++) {
   for (const workload of workloads) {
     // Rotate the order each round and reverse it every other round, so no contender always runs first,
     // last, or right after the same neighbour.
-    const order = CONTENDERS.filter((c) => supports(c, workload.alg));
+    const order = CONTENDERS.filter((c) => supports(c, workload.alg, workload.encrypted));
     const shift = (round - 1) % order.length;
     const rotated = [...order.slice(shift), ...order.slice(0, shift)];
     for (const contender of round % 2 === 0 ? rotated.reverse() : rotated) {
@@ -91,7 +103,7 @@ const duels = new Map<string, DuelResult[]>();
 for (let round = 1; round <= settings.duelRounds; round++) {
   for (const workload of workloads) {
     // 'bare' here is the control: bare against bare shows how far apart two identical servers land.
-    const order = CONTENDERS.filter((c) => supports(c, workload.alg));
+    const order = CONTENDERS.filter((c) => supports(c, workload.alg, workload.encrypted));
     for (const contender of round % 2 === 0 ? [...order].reverse() : order) {
       const config = configFor(workload);
       const duel = await runDuel(contender, config, workload.tokens, settings);
@@ -129,6 +141,8 @@ log(`heap after ${settings.memoryTokens} distinct tokens…`);
 const memory = childJson('./memory.ts', { BENCH_MEMORY_TOKENS: String(settings.memoryTokens) }, ['--expose-gc']);
 log('per-token verification cost…');
 const micro = childJson('./micro.ts', {});
+log('per-token cost of encrypted tokens…');
+const microJwe = childJson('./micro-jwe.ts', quick ? { BENCH_MICRO_POOL: '300' } : {});
 
 const report = renderReport({
   settings: { ...settings, pinned },
@@ -140,6 +154,7 @@ const report = renderReport({
   memory: memory as Parameters<typeof renderReport>[0]['memory'],
   micro: micro as Parameters<typeof renderReport>[0]['micro'],
   introspection,
+  microJwe: microJwe as Parameters<typeof renderReport>[0]['microJwe'],
 });
 const target = process.env.BENCH_OUT ?? new URL(quick ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url).pathname;
 writeFileSync(target, report);

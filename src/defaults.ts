@@ -4,6 +4,10 @@
 import { INTROSPECTION_DEFAULTS } from './introspection/introspection-options.js';
 import { DEFAULT_REALM } from './options/option-checks.js';
 import { TOKEN_CACHE_DEFAULTS } from './verify/cache/token-cache.js';
+import {
+  DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS,
+  DEFAULT_KEY_MANAGEMENT_ALGORITHMS,
+} from './verify/format/jwe-algorithms.js';
 import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LENGTH, MAX_CLOCK_TOLERANCE } from './verify/config/resolve-options.js';
 import { SUPPORTED_ALGORITHMS } from './verify/keys/algorithms.js';
 import { KEY_DEFAULTS } from './verify/keys/key-options.js';
@@ -33,4 +37,10 @@ export const DEFAULTS = Object.freeze({
   cache: TOKEN_CACHE_DEFAULTS,
   /** The defaults of the `introspection` options (milliseconds and bytes). */
   introspection: INTROSPECTION_DEFAULTS,
+  /** The defaults of the `decryption` options: the JWE algorithms allowed unless listed otherwise. */
+  decryption: Object.freeze({
+    keyManagementAlgorithms: DEFAULT_KEY_MANAGEMENT_ALGORITHMS,
+    contentEncryptionAlgorithms: DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS,
+    required: false,
+  }),
 });

@@ -28,6 +28,7 @@ export {
   type InsufficientScopeErrorOptions,
   type InsufficientScopeReason,
   type InvalidRequestReason,
+  type InvalidTokenErrorOptions,
   type InvalidTokenReason,
   type IntrospectionUnavailableErrorOptions,
   type IntrospectionUnavailableReason,
@@ -59,6 +60,8 @@ export type {
   IntrospectionClientAuth,
   IntrospectionOptions,
 } from './introspection/introspection-options.js';
+export type { DecryptionOptions } from './verify/format/decryption-options.js';
+export type { DecryptionKeyInput } from './verify/format/decryption-keys.js';
 export { KeyFetchError, type FetchFailureKind, type FetchLike } from './http/fetch-json.js';
 
 export {
@@ -119,3 +122,5 @@ export { cognito, type CognitoOptions } from './profiles/cognito/preset.js';
 export { keycloak, type KeycloakOptions } from './profiles/keycloak/preset.js';
 export { okta, type OktaOptions } from './profiles/okta/preset.js';
 export { rfc9068, type Rfc9068Options } from './profiles/rfc9068/preset.js';
+export { openIddict, type OpenIddictOptions } from './profiles/openiddict/preset.js';
+export { azureAdB2C, type AzureAdB2COptions } from './profiles/b2c/preset.js';

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_REALM } from '../options/option-checks.js';
 import { toChallenge } from './challenge.js';
-import { DESCRIPTIONS, type AuthErrorCode, type AuthErrorReason, type InsufficientScopeReason, type InvalidRequestReason,
+import { DESCRIPTIONS, UNIFORM_DESCRIPTION, type AuthErrorCode, type AuthErrorReason, type InsufficientScopeReason, type InvalidRequestReason,
   type InvalidTokenReason, type IntrospectionUnavailableReason, type KeysUnavailableReason, type MissingTokenReason,
   type OAuthErrorCode } from './reasons.js';
 
@@ -56,8 +56,7 @@ export abstract class AuthError extends Error {
   /** The `realm` of the challenge. */
   readonly realm: string;
 
-  protected constructor(reason: AuthErrorReason, options: AuthErrorOptions | undefined) {
-    const description = DESCRIPTIONS[reason];
+  protected constructor(reason: AuthErrorReason, options: AuthErrorOptions | undefined, description = DESCRIPTIONS[reason]) {
     super(description, options?.cause === undefined ? undefined : { cause: options.cause });
     this.description = description;
     this.realm = options?.realm ?? DEFAULT_REALM;
@@ -109,6 +108,17 @@ export class InvalidRequestError extends AuthError {
   }
 }
 
+/** Options of {@link InvalidTokenError}. */
+export interface InvalidTokenErrorOptions extends AuthErrorOptions {
+  /**
+   * Answer with the uniform description ("The access token could not be verified") whatever the reason, as
+   * every refusal of an encrypted token (JWE) does once decryption is configured: the answer then discloses
+   * nothing about the encrypted content. `reason` stays precise.
+   * @default false
+   */
+  uniformDescription?: boolean;
+}
+
 /** 401 `invalid_token`: the token is malformed, badly signed, expired, for another audience… */
 export class InvalidTokenError extends AuthError {
   readonly status = 401;
@@ -119,8 +129,8 @@ export class InvalidTokenError extends AuthError {
   readonly reason: InvalidTokenReason;
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(reason: InvalidTokenReason, options?: AuthErrorOptions) {
-    super(reason, options);
+  constructor(reason: InvalidTokenReason, options?: InvalidTokenErrorOptions) {
+    super(reason, options, options?.uniformDescription === true ? UNIFORM_DESCRIPTION : DESCRIPTIONS[reason]);
     this.reason = reason;
     this.headers = {
       'WWW-Authenticate': toChallenge({ realm: this.realm, error: this.error, description: this.description }),

@@ -50,7 +50,25 @@ export type InvalidTokenReason =
   | 'foreign_resource_token'
   | 'token_sender_constrained'
   /** The issuer's introspection endpoint answered `active: false` (unknown, expired or revoked token). */
-  | 'token_inactive';
+  | 'token_inactive'
+  /** `decryption.required` is set and the token is a plain JWS. */
+  | 'token_not_encrypted'
+  /** A JWE whose `alg` is not an allowed key-management algorithm (`RSA1_5`, `PBES2-*`, `dir` unless listed…). */
+  | 'encryption_algorithm_not_allowed'
+  /** A JWE whose `enc` is not an allowed content-encryption algorithm. */
+  | 'content_encryption_not_allowed'
+  /** A JWE with a `zip` header member: compressed plaintext is never inflated. */
+  | 'compression_not_allowed'
+  /** A JWE header that breaks a rule: `crit` (no extension is understood), `kid`, `epk`, `apu`, `apv`. */
+  | 'encryption_header_invalid'
+  /** No configured decryption key fits the JWE's `alg`, `kid` (and `epk` curve, `dir` size). */
+  | 'decryption_key_not_found'
+  /** Decryption failed: a wrong key, or a tampered encrypted key, IV, ciphertext or tag. */
+  | 'decryption_failed'
+  /** The decrypted content is itself a JWE. */
+  | 'encrypted_token_nested'
+  /** The decrypted content is not a JWS: encrypted claims that nobody signed are never accepted. */
+  | 'encrypted_token_unsigned';
 
 /** Why a valid token was refused by a guard (answered 403 `insufficient_scope`). */
 export type InsufficientScopeReason = 'scope_missing' | 'role_missing' | 'scope_or_role_missing';
@@ -100,6 +118,13 @@ export type OAuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient
  */
 const UNVERIFIED = 'The access token could not be verified';
 
+/**
+ * The uniform description: every pre-signature reason that depends on the configuration has it, and so does
+ * every refusal of an encrypted token (JWE) once decryption is configured, whatever its reason, so the
+ * answer discloses nothing about the encrypted content.
+ */
+export const UNIFORM_DESCRIPTION = UNVERIFIED;
+
 export const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   token_missing: 'Authentication required',
   authentication_required: 'Authentication required',
@@ -133,6 +158,15 @@ export const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   foreign_resource_token: 'The access token was issued for another resource',
   token_sender_constrained: 'The access token is bound to a key and cannot be used as a Bearer token',
   token_inactive: 'The access token is not active',
+  token_not_encrypted: 'Unencrypted access tokens are not accepted',
+  encryption_algorithm_not_allowed: UNVERIFIED,
+  content_encryption_not_allowed: UNVERIFIED,
+  compression_not_allowed: UNVERIFIED,
+  encryption_header_invalid: UNVERIFIED,
+  decryption_key_not_found: UNVERIFIED,
+  decryption_failed: UNVERIFIED,
+  encrypted_token_nested: UNVERIFIED,
+  encrypted_token_unsigned: UNVERIFIED,
   scope_missing: 'The access token lacks a required scope',
   role_missing: 'The access token lacks a required role',
   scope_or_role_missing: 'The access token lacks a required scope or role',

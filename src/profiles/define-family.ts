@@ -5,9 +5,10 @@
  *   wherever an issuer writes it); a token naming no calling application is never app-only; then the
  *   family's own rule.
  * - `isIssuerAlias`: Entra's v1.0/v2.0 issuer pairing, which only ever matches Entra's exact issuer shapes.
- * - `refineRejection`: a token of another kind (ID, refresh, logout token) by the family's own marks, then
- *   the Entra diagnostics for Entra-shaped tokens, whatever the family (a Graph token or a v1.0 token sent
- *   to an API configured by hand is still explained).
+ * - `refineRejection`: the family's own refinement first (B2C: another tenant), then a token of another kind
+ *   (ID, refresh, logout token) by the family's own marks, then the Entra diagnostics for Entra-shaped
+ *   tokens, whatever the family (a Graph token or a v1.0 token sent to an API configured by hand is still
+ *   explained).
  */
 import type { InvalidTokenReason } from '../errors/reasons.js';
 import { ownMember, type JsonObject } from '../json.js';
@@ -30,6 +31,8 @@ export interface FamilyRules {
   tenantOfIssuer?(issuer: string): string | undefined;
   /** Apply the Entra diagnostics to every token, not only to Entra-shaped ones. @default false */
   readonly alwaysEntraDiagnostics?: boolean;
+  /** The family's own sharper reason for a rejection, asked before the shared diagnostics. @default none */
+  refineRejection?(reason: InvalidTokenReason, payload: JsonObject, configuredIssuers: readonly string[]): InvalidTokenReason | undefined;
 }
 
 /** Reasons a token of the wrong kind (ID token…) typically gets. */
@@ -52,6 +55,8 @@ export function defineFamily(rules: FamilyRules): IssuerFamily {
     },
     isIssuerAlias: isV1IssuerOf,
     refineRejection(reason: InvalidTokenReason, payload: JsonObject, configuredIssuers: readonly string[]): InvalidTokenReason {
+      const own = rules.refineRejection?.(reason, payload, configuredIssuers);
+      if (own !== undefined) return own;
       if (KIND_REFINABLE.has(reason) && isOtherTokenKind(payload) && !isGraphToken(payload)) return 'token_type_invalid';
       if (rules.alwaysEntraDiagnostics !== true && !isEntraShaped(payload)) return reason;
       return refineEntraRejection(reason, payload, configuredIssuers);

@@ -9,6 +9,7 @@ import { entraId } from '../profiles/entra/preset.js';
 import { booleanOption, fail, optionsObject } from '../options/option-checks.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
 import { AssertionReplayGuard } from './assertion-replay-guard.js';
+import { encryptToken, lazyDecryptionKeys } from './encrypt-token.js';
 import { checkEntraScope, describeEntraTenant, entraLayout, withKeyIssuer, type TestEntraTenant } from './entra-tenant.js';
 import { createIssuerRoutes, ISSUER_PATHS, issuerMetadata, type IssuerCounters, type IssuerRouteContext } from './issuer-routes.js';
 import { checkLoopbackHost, listenOnLoopback } from './loopback-server.js';
@@ -76,6 +77,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   const keys = await SigningKeyRing.create(resolved.alg, 'test-key');
   const counters: IssuerCounters = { discovery: 0, jwks: 0, token: 0, issued: 0, introspection: 0 };
   const opaque = new OpaqueTokens();
+  const decryptionKeys = lazyDecryptionKeys();
   const layout = entra === undefined ? ISSUER_PATHS : entraLayout(entra.tenantId);
   let origin = '';
   let tenant: TestEntraTenant | undefined;
@@ -171,6 +173,14 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       Object.assign(counters, { discovery: 0, jwks: 0, token: 0, issued: 0, introspection: 0 });
     },
     sign: (claims, signOptions) => mintToken(mint(), claims, signOptions),
+    get decryptionKeys() {
+      return decryptionKeys();
+    },
+    encrypt: (token, encryption) => encryptToken(token, decryptionKeys(), encryption),
+    async signEncrypted(claims, signOptions = {}, encryption) {
+      const token = await mintToken(mint(), claims, { preset: 'openiddict', ...signOptions });
+      return encryptToken(token, decryptionKeys(), encryption);
+    },
     async rotateKeys(rotate = {}) {
       const given = optionsObject(rotate, '', ['keepPrevious', 'alg'], ROTATE_KEYS) ?? {};
       const keepPrevious = booleanOption(given.keepPrevious, 'keepPrevious', ROTATE_KEYS);

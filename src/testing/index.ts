@@ -14,6 +14,7 @@ export type { TestEntraTenant } from './entra-tenant.js';
 export { createClientCertificate, type TestClientCertificate } from './client-certificate.js';
 export { DEFAULT_CLIENT_ID, type SignTokenOptions, type TestTokenClaims } from './mint-token.js';
 export type { OpaqueTokenOptions, TestIssuerIntrospection } from './opaque-tokens.js';
+export type { EncryptTokenOptions, TestDecryptionKeys } from './encrypt-token.js';
 export { TOKEN_PRESETS, type TokenPreset } from './token-presets.js';
 export { TEST_SIGNING_ALGORITHMS, type TestSigningAlgorithm } from './signing-keys.js';
 export { createClientKey, type TestClient, type TestClientAuthMethod, type TestClientKey } from './test-client.js';

@@ -1,6 +1,7 @@
 /**
  * The running test issuer's interface, `TestIssuer`, returned by `createTestIssuer()`.
  */
+import type { EncryptTokenOptions, TestDecryptionKeys } from './encrypt-token.js';
 import type { TestIssuerIntrospection } from './opaque-tokens.js';
 import type { JWK } from 'jose';
 import type { FetchLike } from '../http/fetch-json.js';
@@ -76,6 +77,15 @@ export interface TestIssuer extends TestIssuerIntrospection {
    * await issuer.sign({ roles: ['Receipts.Admin'] }, { preset: 'entra-v2' });
    */
   sign(claims?: TestTokenClaims, options?: SignTokenOptions): Promise<string>;
+  /** The issuer's encryption keys (RSA and AES), created on first use: the API's `decryption.keys`. */
+  readonly decryptionKeys: TestDecryptionKeys;
+  /** Encrypts `token` to the issuer's encryption key: a compact JWE, RSA-OAEP and A256CBC-HS512 by default. */
+  encrypt(token: string, options?: EncryptTokenOptions): Promise<string>;
+  /**
+   * Mints an access token (preset `openiddict` unless `options.preset` says otherwise) and encrypts it, as
+   * OpenIddict issues them by default: `await issuer.signEncrypted({ scope: 'read' }, {}, { alg: 'A256KW' })`.
+   */
+  signEncrypted(claims?: TestTokenClaims, options?: SignTokenOptions, encryption?: EncryptTokenOptions): Promise<string>;
   /** Makes a new key the signing key; resolves to its `kid`. */
   rotateKeys(options?: RotateKeysOptions): Promise<string>;
   /** Registers a client. Throws a `TypeError` for an invalid registration or a duplicate client id. */

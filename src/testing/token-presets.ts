@@ -12,14 +12,20 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
  *   `aio`, `nbf`, `ver: "2.0"`.
  * - `entra-v1`: header `typ: JWT`; `appid`, `appidacr`, `idp`, `idtyp: "app"`, `oid`, `sub`, `tid`, `uti`,
  *   `rh`, `aio`, `nbf`, `ver: "1.0"`.
+ * - `openiddict`: header `typ: at+jwt`; `iss`, `sub` (the client), `aud`, `client_id`, `oi_prst` (the
+ *   presenter), `oi_tkn_id`, `iat`, `nbf`, `jti` (what OpenIddict writes into client-credentials tokens;
+ *   `TestIssuer.signEncrypted` encrypts them as OpenIddict does by default).
+ * - `b2c`: header `typ: JWT`; Azure AD B2C's client-credentials shape: `azp` and `sub` (the client), `azpacr`,
+ *   `tfp` (the policy, `B2C_1A_CLIENTCREDENTIALSFLOW`), `nbf`, `ver: "1.0"`; app permissions go in `scp`.
  *
- * The Entra presets keep the test issuer's `iss` (its URL is local): pass `iss` in the claims to imitate
- * `https://login.microsoftonline.com/{tid}/v2.0` or `https://sts.windows.net/{tid}/`.
+ * The Entra and B2C presets keep the test issuer's `iss` (its URL is local): pass `iss` in the claims to
+ * imitate `https://login.microsoftonline.com/{tid}/v2.0`, `https://sts.windows.net/{tid}/` or
+ * `https://<tenant>.b2clogin.com/{tid}/v2.0/`.
  */
-export type TokenPreset = 'rfc9068' | 'entra-v1' | 'entra-v2';
+export type TokenPreset = 'rfc9068' | 'entra-v1' | 'entra-v2' | 'openiddict' | 'b2c';
 
 /** Every {@link TokenPreset}. */
-export const TOKEN_PRESETS: readonly TokenPreset[] = Object.freeze(['rfc9068', 'entra-v1', 'entra-v2']);
+export const TOKEN_PRESETS: readonly TokenPreset[] = Object.freeze(['rfc9068', 'entra-v1', 'entra-v2', 'openiddict', 'b2c']);
 
 /** What a preset builds its claims from. */
 export interface PresetContext {
@@ -55,6 +61,14 @@ export function presetShape(preset: TokenPreset, context: PresetContext): Preset
       typ: 'at+jwt',
       claims: { iss: issuer, sub: clientId, aud: audience, client_id: clientId, iat: now, jti: randomUUID() },
     };
+  }
+  if (preset === 'openiddict') {
+    const claims = { iss: issuer, sub: clientId, aud: audience, client_id: clientId, oi_prst: clientId, oi_tkn_id: opaque(12) };
+    return { typ: 'at+jwt', claims: { ...claims, iat: now, nbf: now, jti: randomUUID() } };
+  }
+  if (preset === 'b2c') {
+    const policy = 'B2C_1A_CLIENTCREDENTIALSFLOW';
+    return { typ: 'JWT', claims: { aud: audience, iss: issuer, iat: now, nbf: now, sub: clientId, tfp: policy, azpacr: '1', azp: clientId, ver: '1.0' } };
   }
   const oid = objectIdOf(clientId, tenantId);
   const common = {

@@ -1,6 +1,6 @@
 /**
- * What the verification core asks of an issuer family (Microsoft Entra ID, Auth0, Okta, Keycloak, Amazon
- * Cognito, RFC 9068 issuers, or a generic one). Each family is one object in `profiles/<family>/`; the core
+ * What the verification core asks of an issuer family (Microsoft Entra ID, Azure AD B2C, Auth0, Okta,
+ * Keycloak, Amazon Cognito, OpenIddict, RFC 9068 issuers, or a generic one). Each family is one object in `profiles/<family>/`; the core
  * calls it and never switches on a family's name.
  */
 import type { InvalidTokenReason } from '../errors/reasons.js';
@@ -11,7 +11,7 @@ import type { ClaimLocationLists } from './identity/claim-types.js';
  * The issuer families bearer-guard knows, used for rejection diagnostics, telling access tokens from other
  * tokens, and the `isAppOnly` rule. Claim locations are not tied to it: they are the `claims` option.
  */
-export type IssuerProfile = 'generic' | 'entra' | 'auth0' | 'okta' | 'keycloak' | 'cognito' | 'rfc9068';
+export type IssuerProfile = 'generic' | 'entra' | 'auth0' | 'okta' | 'keycloak' | 'cognito' | 'rfc9068' | 'openiddict' | 'b2c';
 
 /** One issuer family's rules. Every member is a pure function of its arguments. */
 export interface IssuerFamily {

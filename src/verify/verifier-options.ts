@@ -2,6 +2,7 @@
 import type { ClaimLocationLists, ClaimLocations } from './identity/claim-types.js';
 import type { KeyOptions } from './keys/key-options.js';
 import type { TokenCacheOptions } from './cache/token-cache.js';
+import type { DecryptionOptions } from './format/decryption-options.js';
 import type { IssuerProfile } from './issuer-family.js';
 import type { IntrospectionOptions } from '../introspection/introspection-options.js';
 
@@ -106,11 +107,18 @@ export interface VerifierOptions {
    * @default undefined (no introspection)
    */
   introspection?: IntrospectionOptions;
+  /**
+   * Decrypt encrypted access tokens (JWE, five segments), then verify the JWS inside like any other token.
+   * Without it an encrypted token is refused as `token_encrypted`. Every refusal of an encrypted token is
+   * answered with the uniform description, so the answer discloses nothing about its content.
+   * @default undefined (encrypted tokens refused)
+   */
+  decryption?: DecryptionOptions;
 }
 
 /**
- * The options a provider preset (`entraId()`, `auth0()`, `okta()`, `keycloak()`, `cognito()`, `rfc9068()`)
- * returns: plain {@link VerifierOptions} whose claim locations and required claims are always spelled out,
+ * The options a provider preset (`entraId()`, `azureAdB2C()`, `auth0()`, `okta()`, `keycloak()`, `cognito()`,
+ * `rfc9068()`, `openIddict()`) returns: plain {@link VerifierOptions} whose claim locations and required claims are always spelled out,
  * so what the preset does is visible and can be extended by spreading:
  * `{ ...preset, claims: { ...preset.claims, roles: [...preset.claims.roles, 'groups'] } }`.
  */

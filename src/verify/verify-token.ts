@@ -1,7 +1,7 @@
 /**
  * The verification pipeline: the order of the stages, written once.
  *
- *   size → cache hit? → format (identify, decode, header) → issuer (selects the key source) → key
+ *   size → cache hit? → format (identify, decrypt a JWE, decode, header) → issuer (selects the key source) → key
  *   → signature (and the key's own issuer) → claims (times, audience, required, access-token shape)
  *   → binding → identity → caller rules → cache
  *   opaque tokens: size → format → introspection (cached; claims, binding, identity, caller judged on the
@@ -10,8 +10,10 @@
  * Each stage is a function in a file of its own; this module only calls them in order, tracks which stage
  * is deciding, and is the one place where a stage's refusal becomes a typed error (with the verifier's
  * realm, the family's sharper reason, an outcome event and a debug line). Everything after key selection is
- * synchronous, so a token whose key is cached is verified without awaiting anything; only a key fetch makes
- * the result wait. An optional {@link CheckTrace} hears every check, passed or refused (`check-trace.ts`).
+ * synchronous, so a token whose key is cached is verified without awaiting anything; only a key fetch or a
+ * JWE's decryption makes the result wait. A JWE's content goes through every stage a JWS does; the cache
+ * keys on the token as sent. An optional {@link CheckTrace} hears every check, passed or refused
+ * (`check-trace.ts`).
  */
 import { AuthError, InvalidTokenError, KeysUnavailableError } from '../errors/auth-errors.js';
 import { debug, debugEnabled, shown } from '../events/debug-log.js';
@@ -29,7 +31,8 @@ import { checkTimes, describeTimes, judgeTimes } from './claims/check-times.js';
 import type { VerifierConfig } from './config/verifier-config.js';
 import { checkHeader } from './format/check-header.js';
 import { decodeJws, type DecodedJws } from './format/decode-jws.js';
-import { identifyFormat } from './format/identify-format.js';
+import { createJweDecryptor } from './format/decrypt-jwe.js';
+import { identifyFormat, type TokenFormat } from './format/identify-format.js';
 import type { AuthInfo } from './identity/auth-info.js';
 import { readCaller, toAuthInfo } from './identity/to-auth-info.js';
 import type { IssuerFamily } from './issuer-family.js';
@@ -63,7 +66,9 @@ export type VerifyNow = (token: string, request?: VerifyRequest, trace?: CheckTr
 
 /** A token that passed the format and issuer stages, waiting for its key. */
 interface Matched {
+  /** The token as sent (a JWE's outer token: the cache key and `AuthInfo.token`). */
   readonly token: string;
+  readonly format: TokenFormat;
   readonly jws: DecodedJws;
   readonly alg: string;
   readonly issuer: string;
@@ -85,6 +90,8 @@ function describeIssuerMiss(match: Extract<IssuerMatch<unknown>, { matched: fals
 export function createPipeline(parts: PipelineParts): VerifyNow {
   const { config, family, issuers, cache } = parts;
   const { realm, claims, caller, locations } = config;
+  const decrypt = config.decryption === undefined ? undefined : createJweDecryptor(config.decryption);
+  const requireEncrypted = config.decryption?.required === true;
 
   /** Publishes an outcome event for `request`, when somebody listens. */
   const place = (request: VerifyRequest | undefined): { method?: string; path?: string } => {
@@ -95,12 +102,20 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
   };
 
   /** Turns a stage's refusal into the typed error, publishes it, and throws it. Rethrows what is not a refusal. */
-  const fail = (error: unknown, stage: OutcomeStage, payload: JsonObject | undefined, request: VerifyRequest | undefined, trace?: CheckTrace): never => {
+  const fail = (
+    error: unknown,
+    stage: OutcomeStage,
+    payload: JsonObject | undefined,
+    request: VerifyRequest | undefined,
+    trace?: CheckTrace,
+    encrypted = false,
+  ): never => {
     let failure: AuthError;
     let detail: string | undefined;
     if (error instanceof TokenRejection) {
       const reason = payload === undefined ? error.reason : family.refineRejection(error.reason, payload, config.issuers);
-      failure = new InvalidTokenError(reason, { realm });
+      // Once decryption is configured, no refusal of an encrypted token tells anything about its content.
+      failure = new InvalidTokenError(reason, { realm, uniformDescription: encrypted && decrypt !== undefined });
       if ((debugEnabled() || trace !== undefined) && error.detail !== undefined) detail = error.detail();
     } else if (error instanceof AuthError) {
       failure = error;
@@ -146,7 +161,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     request: VerifyRequest | undefined,
     trace?: CheckTrace,
   ): AuthInfo | Promise<AuthInfo> => {
-    const { token, jws, alg } = matched;
+    const { token, format, jws, alg } = matched;
     const { payload } = jws;
     let stage: OutcomeStage = 'key';
     try {
@@ -179,7 +194,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       stage = 'identity';
       const { clientId, tenantId } = readCaller(payload, locations);
       const auth = toAuthInfo(
-        { token, format: 'jws', header: jws.header, payload, issuer: matched.issuer, audience, clientId, tenantId, exp: times.exp },
+        { token, format, header: jws.header, payload, issuer: matched.issuer, audience, clientId, tenantId, exp: times.exp },
         locations,
         family,
         realm,
@@ -194,21 +209,54 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       }
       return confirm === undefined ? accepted(auth, false, request) : confirm(auth, token, nowMs, request, false);
     } catch (error) {
-      return fail(error, stage, payload, request, trace);
+      return fail(error, stage, payload, request, trace, format === 'jwe');
     }
   };
 
-  return (token, request, trace) => {
+  /** From decoding to the key: `token` as sent, `jwsText` the JWS (the token itself, or a JWE's content). */
+  const verifyJws = (
+    token: string,
+    jwsText: string,
+    format: TokenFormat,
+    request: VerifyRequest | undefined,
+    nowMs: number,
+    trace?: CheckTrace,
+  ): AuthInfo | Promise<AuthInfo> => {
     let stage: OutcomeStage = 'format';
     let payload: JsonObject | undefined;
     let matched: Matched;
     let found: KeyEntry | KeyMiss | Promise<KeyEntry | KeyMiss>;
     try {
+      const jws = decodeJws(jwsText);
+      payload = jws.payload;
+      const { alg, kid } = checkHeader(jws.header, config.header);
+      trace?.passed(stage, describeHeader(jwsText.length, jws.header, alg, config.header));
+      stage = 'issuer';
+      const match = issuers.match(ownMember(payload, 'iss'), ownMember(payload, 'tid'));
+      if (!match.matched) {
+        const decoded = payload;
+        reject(match.reason, () => describeIssuerMiss(match, decoded, config.issuers));
+      }
+      trace?.passed(stage, describeIssuer(match.issuer, match.rule, ownMember(payload, 'tid')));
+      stage = 'key';
+      matched = { token, format, jws, alg, issuer: match.issuer, source: match.rule.target, kid, keyChanges: keyChangeCount() };
+      found = match.rule.target.select(alg, kid, nowMs);
+    } catch (error) {
+      return fail(error, stage, payload, request, trace, format === 'jwe');
+    }
+    if (found instanceof Promise) return found.then((entry) => finish(matched, entry, request, trace));
+    return finish(matched, found, request, trace);
+  };
+
+  return (token, request, trace) => {
+    let stage: OutcomeStage = 'format';
+    let nowMs: number;
+    try {
       if (typeof token !== 'string' || token === '') reject('token_malformed', () => 'the token is empty');
       if (token.length > config.maxTokenLength) {
         reject('token_too_large', () => `${token.length} characters, more than maxTokenLength ${config.maxTokenLength}`);
       }
-      const nowMs = Date.now();
+      nowMs = Date.now();
       if (cache !== undefined) {
         const hit = cache.lookup(token, nowMs);
         if (hit !== undefined) {
@@ -223,30 +271,25 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         }
       }
       const format = identifyFormat(token);
-      if (format === 'jwe') reject('token_encrypted', () => 'a JWE (five segments), and no decryption keys are configured');
+      if (format === 'jwe') {
+        if (decrypt === undefined) reject('token_encrypted', () => 'a JWE (five segments), and no decryption keys are configured');
+        trace?.passed(stage, 'a JWE: decrypted with the configured keys, then verified as the JWS inside');
+        return decrypt(token).then(
+          (jws) => verifyJws(token, jws, 'jwe', request, Date.now(), trace),
+          (error: unknown) => fail(error, 'format', undefined, request, trace, true),
+        );
+      }
       if (format === 'opaque') {
         if (opaque === undefined) reject('token_malformed', () => 'not a JWT (an opaque token?), and no introspection is configured');
         trace?.passed(stage, 'an opaque token: judged by the introspection endpoint');
         return opaque.verify(token, nowMs, request, trace); // never throws: refusals come back rejected, already published
       }
-      const jws = decodeJws(token);
-      payload = jws.payload;
-      const { alg, kid } = checkHeader(jws.header, config.header);
-      trace?.passed(stage, describeHeader(token.length, jws.header, alg, config.header));
-      stage = 'issuer';
-      const match = issuers.match(ownMember(payload, 'iss'), ownMember(payload, 'tid'));
-      if (!match.matched) {
-        const decoded = payload;
-        reject(match.reason, () => describeIssuerMiss(match, decoded, config.issuers));
-      }
-      trace?.passed(stage, describeIssuer(match.issuer, match.rule, ownMember(payload, 'tid')));
-      stage = 'key';
-      matched = { token, jws, alg, issuer: match.issuer, source: match.rule.target, kid, keyChanges: keyChangeCount() };
-      found = match.rule.target.select(alg, kid, nowMs);
+      if (requireEncrypted) reject('token_not_encrypted', () => 'a plain JWS, and decryption.required is set');
     } catch (error) {
-      return fail(error, stage, payload, request, trace);
+      // A JWE refused before decryption (too large) gets the uniform description too.
+      const encrypted = decrypt !== undefined && typeof token === 'string' && identifyFormat(token) === 'jwe';
+      return fail(error, stage, undefined, request, trace, encrypted);
     }
-    if (found instanceof Promise) return found.then((entry) => finish(matched, entry, request, trace));
-    return finish(matched, found, request, trace);
+    return verifyJws(token, token, 'jws', request, nowMs, trace);
   };
 }

@@ -1,22 +1,33 @@
 /**
  * End to end with real parts: an authorization server (oidc-provider) on 127.0.0.1 issues JWT access tokens
  * through the client-credentials grant; clients obtain them with openid-client; an Express API protected
- * by bearer-guard, configured with only `{ issuer, audience }`, discovers the keys and answers.
+ * by bearer-guard, configured with only `{ issuer, audience }`, discovers the keys and answers. For a resource
+ * server configured with `jwt.encrypt`, the provider issues encrypted JWT access tokens (a JWS inside a JWE);
+ * an API holding the decryption keys accepts them.
  */
+import { createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type ResourceServerInfo } from 'oidc-provider';
 import * as client from 'openid-client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, requireScopes, type VerifierOptions } from '../../src/index.js';
+import { reasonErrorHandler } from '../helpers/error-reason.js';
 
 const RECEIPTS = 'https://receipts.example.test';
 const LEDGER = 'https://ledger.example.test';
 const PAYROLL = 'https://payroll.example.test';
 const LEGACY = 'https://legacy.example.test';
+const VAULT = 'https://vault.example.test';
+const VAULT_KW = 'https://vault-kw.example.test';
+const SEALED = 'https://sealed.example.test';
+
+/** The vault API's encryption keys: an RSA key pair (its public half given to the provider) and an AES key. */
+const vaultRsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const vaultAes = createSecretKey(randomBytes(32));
 
 /** The resource servers the authorization server knows (RFC 8707 resource indicators). */
 const RESOURCE_SERVERS: Record<string, ResourceServerInfo> = {
@@ -30,6 +41,28 @@ const RESOURCE_SERVERS: Record<string, ResourceServerInfo> = {
   [LEDGER]: { scope: 'ledger.read', audience: 'api://ledger', accessTokenTTL: 600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } },
   [PAYROLL]: { scope: 'payroll.read', audience: 'api://payroll', accessTokenTTL: 600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } },
   [LEGACY]: { scope: 'legacy.read', audience: 'api://legacy', accessTokenTTL: 600, accessTokenFormat: 'opaque' },
+  [VAULT]: {
+    scope: 'vault.read',
+    audience: 'api://vault',
+    accessTokenTTL: 600,
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: 'RS256' }, encrypt: { alg: 'RSA-OAEP', enc: 'A256CBC-HS512', key: vaultRsa.publicKey, kid: 'vault-enc-1' } },
+  },
+  [VAULT_KW]: {
+    scope: 'vault.read',
+    audience: 'api://vault',
+    accessTokenTTL: 600,
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: 'ES256' }, encrypt: { alg: 'A256KW', enc: 'A256GCM', key: vaultAes } },
+  },
+  // Encrypted but not signed: the provider encrypts the claims themselves.
+  [SEALED]: {
+    scope: 'vault.read',
+    audience: 'api://vault',
+    accessTokenTTL: 600,
+    accessTokenFormat: 'jwt',
+    jwt: { encrypt: { alg: 'A256KW', enc: 'A256CBC-HS512', key: vaultAes } },
+  },
 };
 
 const CLIENTS = [
@@ -103,6 +136,12 @@ function buildApi(): express.Express {
   app.get('/strict', authenticate({ ...receipts, requiredTokenType: 'at+jwt' }), show);
   app.get('/payments-only', authenticate({ ...receipts, allowedClientIds: ['payments'] }), show);
   app.get('/ledger', authenticate({ issuer, audience: 'api://ledger' }), requireScopes('ledger.read'), show);
+  const vault: VerifierOptions = { issuer, audience: 'api://vault', decryption: { keys: [vaultRsa.privateKey, vaultAes] } };
+  const showVault = (req: Request, res: Response) => {
+    res.json({ clientId: req.auth?.clientId, scopes: req.auth?.scopes, format: req.auth?.format, typ: req.auth?.header.typ });
+  };
+  app.get('/vault', authenticate(vault), requireScopes('vault.read'), showVault, reasonErrorHandler as unknown as ErrorRequestHandler);
+  app.get('/vault-without-keys', authenticate({ issuer, audience: 'api://vault' }), show);
   return app;
 }
 
@@ -203,5 +242,41 @@ describe('client credentials from oidc-provider to an Express API', () => {
     expect(answers.map((a) => a.body.clientId)).toEqual(['payments', 'reports', 'payments', 'reports', 'payments', 'reports']);
     expect((hits.get('/.well-known/openid-configuration') ?? 0) - discoveryBefore).toBe(1);
     expect((hits.get('/jwks') ?? 0) - jwksBefore).toBe(1);
+  });
+});
+
+describe('encrypted JWT access tokens from oidc-provider to an Express API', () => {
+  it('answers 200 for an encrypted token (RSA-OAEP, A256CBC-HS512) the provider issues through client credentials', async () => {
+    const token = await obtainToken('vault.read', VAULT);
+    expect(token.split('.')).toHaveLength(5);
+    const res = await request(api).get('/vault').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ clientId: 'payments', scopes: ['vault.read'], format: 'jwe', typ: 'at+jwt' });
+  });
+
+  it('answers 200 for an A256KW-wrapped, A256GCM-encrypted token signed with ES256', async () => {
+    const token = await obtainToken('vault.read', VAULT_KW, 1);
+    const res = await request(api).get('/vault').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ clientId: 'reports', scopes: ['vault.read'], format: 'jwe', typ: 'at+jwt' });
+  });
+
+  it('answers 401 token_encrypted at an API without decryption keys', async () => {
+    const res = await request(api).get('/vault-without-keys').set('Authorization', `Bearer ${await obtainToken('vault.read', VAULT)}`);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="Encrypted access tokens are not accepted"',
+    );
+  });
+
+  it('answers 401 with the uniform description for claims the provider encrypted without signing them', async () => {
+    const token = await obtainToken('vault.read', SEALED);
+    expect(token.split('.')).toHaveLength(5);
+    const res = await request(api).get('/vault').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ reason: 'encrypted_token_unsigned' });
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="The access token could not be verified"',
+    );
   });
 });

@@ -10,6 +10,7 @@ import type { IssuerProfile, JsonObject } from '../../src/index.js';
 const family = (name: IssuerProfile) => FAMILIES.get(name)!;
 
 const TID = '8f1c2d3e-4a5b-4c6d-9e7f-0a1b2c3d4e5f';
+const B2C_APP = '0d3c2b1a-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
 
 describe('family.isAppOnly', () => {
   it.each<[string, JsonObject, string | undefined, IssuerProfile, boolean]>([
@@ -39,6 +40,10 @@ describe('family.isAppOnly', () => {
     ['Keycloak user', { sub: '4c1f-uuid', azp: 'shop', preferred_username: 'ada' }, 'shop', 'keycloak', false],
     ['Keycloak user with a custom tid and no scp', { sub: '4c1f-uuid', azp: 'shop', scope: 'read', tid: 't1' }, 'shop', 'keycloak', false],
     ['token without any client id', { sub: 'someone' }, undefined, 'generic', false],
+    ['OpenIddict client-credentials token (sub = client_id)', { sub: 'payments', client_id: 'payments', oi_prst: 'payments' }, 'payments', 'openiddict', true],
+    ['OpenIddict user token', { sub: 'ada', client_id: 'spa', scope: 'read' }, 'spa', 'openiddict', false],
+    ['B2C client-credentials token (sub = azp, app permissions in scp)', { sub: B2C_APP, azp: B2C_APP, scp: 'app.read', tfp: 'B2C_1A_CC' }, B2C_APP, 'b2c', true],
+    ['B2C user-flow token', { sub: 'user-object-id', azp: B2C_APP, scp: 'read', tfp: 'B2C_1_signin' }, B2C_APP, 'b2c', false],
   ])('%s → %s', (_shape, payload, clientId, profile, expected) => {
     expect(family(profile).isAppOnly(payload, clientId)).toBe(expected);
   });
@@ -46,7 +51,7 @@ describe('family.isAppOnly', () => {
 
 describe('the family objects', () => {
   it('holds one family per profile name, each named as its key', () => {
-    expect([...FAMILIES.keys()].sort()).toEqual(['auth0', 'cognito', 'entra', 'generic', 'keycloak', 'okta', 'rfc9068']);
+    expect([...FAMILIES.keys()].sort()).toEqual(['auth0', 'b2c', 'cognito', 'entra', 'generic', 'keycloak', 'okta', 'openiddict', 'rfc9068']);
     for (const [name, entry] of FAMILIES) expect(entry.name).toBe(name);
   });
 
@@ -57,6 +62,28 @@ describe('the family objects', () => {
     for (const name of ['generic', 'auth0', 'okta', 'keycloak', 'cognito', 'rfc9068'] as const) {
       expect(family(name).checkAccessToken(idToken)).toBeUndefined();
     }
+  });
+
+  it('refuses an OpenIddict token without client_id and a B2C token without azp (ID tokens)', () => {
+    expect(family('openiddict').checkAccessToken({ sub: 'ada', azp: 'spa', nonce: 'n' })).toBe('token_type_invalid');
+    expect(family('openiddict').checkAccessToken({ sub: 'payments', client_id: 'payments' })).toBeUndefined();
+    expect(family('b2c').checkAccessToken({ sub: 'user', aud: B2C_APP, tfp: 'B2C_1_signin', nonce: 'n' })).toBe('token_type_invalid');
+    expect(family('b2c').checkAccessToken({ sub: B2C_APP, azp: B2C_APP })).toBeUndefined();
+  });
+
+  it('names a token of another B2C tenant tenant_not_allowed, and keeps issuer_mismatch otherwise', () => {
+    const configured = [`https://contoso.b2clogin.com/${TID}/v2.0/`];
+    const other = '11111111-2222-4333-8444-555555555555';
+    const refine = (iss: string, reason: 'issuer_mismatch' | 'signature_invalid' = 'issuer_mismatch') =>
+      family('b2c').refineRejection(reason, { iss, azp: B2C_APP }, configured);
+    expect(refine(`https://fabrikam.b2clogin.com/${other}/v2.0/`)).toBe('tenant_not_allowed');
+    expect(refine(`https://login.fabrikam.com/${other}/v2.0/`)).toBe('tenant_not_allowed');
+    expect(refine(`https://fabrikam.b2clogin.com/${other}/v2.0/`, 'signature_invalid')).toBe('signature_invalid');
+    expect(refine(`https://contoso.b2clogin.com/${TID.toUpperCase()}/v2.0/`)).toBe('issuer_mismatch');
+    expect(refine(`https://contoso.b2clogin.com/tfp/${TID}/B2C_1A_CC/v2.0/`)).toBe('issuer_mismatch');
+    expect(family('generic').refineRejection('issuer_mismatch', { iss: `https://fabrikam.b2clogin.com/${other}/v2.0/` }, configured)).toBe(
+      'issuer_mismatch',
+    );
   });
 
   it('reads the tenant of a single-tenant Entra issuer only', () => {

@@ -166,7 +166,7 @@ describe('a running test issuer', () => {
     [{ expireIn: 5 }, 'option "expireIn" is not a known option'],
     [{ kid: 'nope' }, 'option "kid" names no published key'],
     [{ expiresIn: Number.NaN }, 'option "expiresIn" must be a finite number of seconds or null'],
-    [{ preset: 'entra-v3' }, 'option "preset" must be one of "rfc9068", "entra-v1", "entra-v2"'],
+    [{ preset: 'entra-v3' }, 'option "preset" must be one of "rfc9068", "entra-v1", "entra-v2", "openiddict", "b2c"'],
     [{ clientId: '' }, 'option "clientId" must be a non-empty string'],
     [[], 'option "options" must be an object'],
   ])('refuses the sign() options %j with a TypeError in the library\'s words', async (options, message) => {

@@ -8,7 +8,10 @@ declare module 'oidc-provider' {
     audience?: string;
     accessTokenTTL?: number;
     accessTokenFormat?: 'opaque' | 'jwt';
-    jwt?: { sign?: { alg?: string; kid?: string } };
+    jwt?: {
+      sign?: { alg?: string; kid?: string };
+      encrypt?: { alg: string; enc: string; key: import('node:crypto').KeyObject; kid?: string };
+    };
   }
 
   export default class Provider {

@@ -16,6 +16,7 @@ import {
   stringList,
 } from '../../options/option-checks.js';
 import { resolveTokenCacheOptions } from '../cache/token-cache.js';
+import { resolveDecryption } from '../format/decryption-options.js';
 import { resolveClaimLocations, toClaimLocations } from '../identity/claim-locations.js';
 import type { IssuerProfile } from '../issuer-family.js';
 import { TENANT_PLACEHOLDER } from '../issuer/match-issuer.js';
@@ -38,7 +39,7 @@ export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
 export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
   'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
   'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
-  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'introspection',
+  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'introspection', 'decryption',
 ]);
 
 function resolveAlgorithms(value: unknown): Set<string> {
@@ -143,5 +144,6 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
       given.introspection,
       issuers.length === 1 && !issuers[0]!.includes(TENANT_PLACEHOLDER) ? issuers[0] : undefined,
     ),
+    decryption: resolveDecryption(given.decryption),
   };
 }

@@ -4,6 +4,7 @@ import type { CallerPolicy } from '../caller/check-caller.js';
 import type { ClaimPolicy } from '../claims/claim-policy.js';
 import type { ResolvedTokenCacheOptions } from '../cache/token-cache.js';
 import type { HeaderPolicy } from '../format/check-header.js';
+import type { ResolvedDecryption } from '../format/decryption-options.js';
 import type { ResolvedClaimLocations } from '../identity/claim-locations.js';
 import type { ResolvedKeyOptions } from '../keys/key-options.js';
 import type { ResolvedIntrospectionOptions } from '../../introspection/introspection-options.js';
@@ -29,4 +30,6 @@ export interface VerifierConfig {
   readonly keys: ResolvedKeyOptions;
   /** Opaque-token introspection (RFC 7662); `undefined` when not configured. */
   readonly introspection: ResolvedIntrospectionOptions | undefined;
+  /** Decryption of encrypted tokens (JWE); `undefined` when they are refused as `token_encrypted`. */
+  readonly decryption: ResolvedDecryption | undefined;
 }

@@ -20,8 +20,11 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const SEXTET = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
 
-/** Decodes one canonical base64url segment, or rejects it. */
-function decodeSegment(segment: string): Buffer {
+/**
+ * Rejects a segment (already known to hold only base64url characters) that is not canonical: a length no
+ * encoding has, or non-zero unused bits in its last character.
+ */
+export function checkCanonical(segment: string): void {
   const rest = segment.length % 4;
   if (rest === 1) reject('token_malformed', () => 'a segment is not base64url (its length)');
   if (rest !== 0) {
@@ -31,10 +34,16 @@ function decodeSegment(segment: string): Buffer {
       reject('token_malformed', () => 'a segment is not canonical base64url (stray bits)');
     }
   }
+}
+
+/** Decodes one canonical base64url segment, or rejects it. */
+function decodeSegment(segment: string): Buffer {
+  checkCanonical(segment);
   return Buffer.from(segment, 'base64url');
 }
 
-function decodeJsonObject(segment: string): JsonObject {
+/** Decodes a canonical base64url segment holding a UTF-8 JSON object, or rejects it. */
+export function decodeJsonObject(segment: string): JsonObject {
   const bytes = decodeSegment(segment);
   if (!isUtf8(bytes)) reject('token_malformed', () => 'a segment is not UTF-8');
   let value: unknown;
