@@ -6,6 +6,7 @@
  */
 import { DEFAULT_REALM } from '../options/option-checks.js';
 import { toChallenge } from './challenge.js';
+import { toChallenges, type DpopChallengeOptions } from './dpop-challenge.js';
 import { DESCRIPTIONS, type AuthErrorCode, type AuthErrorReason, type InsufficientScopeReason, type InvalidRequestReason,
   type InvalidTokenReason, type KeysUnavailableReason, type MissingTokenReason, type OAuthErrorCode } from './reasons.js';
 
@@ -28,6 +29,8 @@ export interface AuthErrorOptions {
   realm?: string;
   /** The underlying fault, for logs (never rendered by the final handlers). */
   cause?: unknown;
+  /** A `DPoP` challenge to send beside (or instead of) the Bearer one, when the API accepts DPoP. */
+  dpop?: DpopChallengeOptions | undefined;
 }
 
 /**
@@ -84,7 +87,7 @@ export class MissingTokenError extends AuthError {
   constructor(reason: MissingTokenReason = 'token_missing', options?: AuthErrorOptions) {
     super(reason, options);
     this.reason = reason;
-    this.headers = { 'WWW-Authenticate': toChallenge({ realm: this.realm }) };
+    this.headers = { 'WWW-Authenticate': toChallenges({ realm: this.realm }, options?.dpop) };
   }
 }
 
@@ -121,7 +124,7 @@ export class InvalidTokenError extends AuthError {
     super(reason, options);
     this.reason = reason;
     this.headers = {
-      'WWW-Authenticate': toChallenge({ realm: this.realm, error: this.error, description: this.description }),
+      'WWW-Authenticate': toChallenges({ realm: this.realm, error: this.error, description: this.description }, options?.dpop),
     };
   }
 }

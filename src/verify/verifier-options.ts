@@ -3,6 +3,7 @@ import type { ClaimLocationLists, ClaimLocations } from './identity/claim-types.
 import type { KeyOptions } from './keys/key-options.js';
 import type { TokenCacheOptions } from './cache/token-cache.js';
 import type { IssuerProfile } from './issuer-family.js';
+import type { DpopOptions, MtlsOptions } from './config/binding-options.js';
 
 
 /** Options of {@link createVerifier}. Every duration is in the unit its name or description states. */
@@ -98,6 +99,17 @@ export interface VerifierOptions {
    * off.
    */
   cache?: TokenCacheOptions | false;
+  /**
+   * Accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with one `DPoP` proof header, checked
+   * against the request (method, URI), the token (`ath`, `cnf.jkt`), the clock and a replay store. Without
+   * it a token with `cnf.jkt` is refused and the `DPoP` scheme counts as no credentials.
+   */
+  dpop?: DpopOptions;
+  /**
+   * Accept certificate-bound tokens (RFC 8705 §3): a token with `cnf["x5t#S256"]` passes only with the
+   * client certificate it names; the `MTLS_POP` scheme is accepted too. Without it such tokens are refused.
+   */
+  mtls?: MtlsOptions;
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
  * The verification pipeline: the order of the stages, written once.
  *
- *   size → cache hit? → format (identify, decode, header) → issuer (selects the key source) → key
- *   → signature (and the key's own issuer) → claims (times, audience, required, access-token shape)
- *   → binding → identity → caller rules → cache
+ *   size → cache hit? (times, binding) → format (identify, decode, header) → issuer (selects the key
+ *   source) → key → signature (and the key's own issuer) → claims (times, audience, required,
+ *   access-token shape) → binding → identity → caller rules → cache
+ *
+ * The binding (DPoP proof, client certificate) belongs to the request, not the token, so it is checked on
+ * cache hits too; a replay store that answers later is the one other thing a result may wait for.
  *
  * Each stage is a function in a file of its own; this module only calls them in order, tracks which stage
  * is deciding, and is the one place where a stage's refusal becomes a typed error (with the verifier's
@@ -11,12 +14,13 @@
  * synchronous, so a token whose key is cached is verified without awaiting anything; only a key fetch makes
  * the result wait.
  */
-import { AuthError, InvalidTokenError, KeysUnavailableError } from '../errors/auth-errors.js';
+import { AuthError, KeysUnavailableError } from '../errors/auth-errors.js';
+import { isDpopProofReason } from '../errors/reasons.js';
 import { debug, debugEnabled, shown } from '../events/debug-log.js';
 import { hasVerifyListeners, publishVerifyEvent, type OutcomeStage } from '../events/verify-events.js';
 import { ownMember, type JsonObject } from '../json.js';
 import { pathOf, type VerifyRequest } from '../request/verify-request.js';
-import { checkBinding } from './binding/check-binding.js';
+import type { Binding } from './binding/check-binding.js';
 import type { TokenCache } from './cache/token-cache.js';
 import { checkCaller } from './caller/check-caller.js';
 import { checkAudience } from './claims/check-audience.js';
@@ -43,6 +47,8 @@ export interface PipelineParts {
   readonly family: IssuerFamily;
   readonly issuers: IssuerMatcher<KeySource>;
   readonly cache: TokenCache | undefined;
+  /** The binding stage (DPoP, mutual TLS), which also answers refusals with the right challenges. */
+  readonly binding: Binding;
 }
 
 /** Verifies a token, synchronously when no key fetch is needed; throws (or rejects with) an `AuthError`. */
@@ -67,7 +73,7 @@ function describeIssuerMiss(match: Extract<IssuerMatch<unknown>, { matched: fals
 
 /** Assembles the pipeline of one verifier. */
 export function createPipeline(parts: PipelineParts): VerifyNow {
-  const { config, family, issuers, cache } = parts;
+  const { config, family, issuers, cache, binding } = parts;
   const { realm, claims, caller, locations } = config;
 
   /** Publishes an outcome event for `request`, when somebody listens. */
@@ -83,8 +89,9 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     let failure: AuthError;
     let detail: string | undefined;
     if (error instanceof TokenRejection) {
-      const reason = payload === undefined ? error.reason : family.refineRejection(error.reason, payload, config.issuers);
-      failure = new InvalidTokenError(reason, { realm });
+      const reason =
+        payload === undefined || isDpopProofReason(error.reason) ? error.reason : family.refineRejection(error.reason, payload, config.issuers);
+      failure = binding.refuse(reason, request);
       if (debugEnabled() && error.detail !== undefined) detail = error.detail();
     } else if (error instanceof AuthError) {
       failure = error;
@@ -110,6 +117,13 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     return auth;
   };
 
+  /** Accepts once the binding stage's replay check (if it waits for a store) has settled. */
+  const acceptBound = (pending: Promise<void>, auth: AuthInfo, cached: boolean, request: VerifyRequest | undefined): Promise<AuthInfo> =>
+    pending.then(
+      () => accepted(auth, cached, request),
+      (error: unknown) => fail(error, 'binding', auth.payload, request),
+    );
+
   const unavailable = (miss: KeyMiss): never => {
     throw new KeysUnavailableError(miss.resource === 'metadata' ? 'metadata_unavailable' : 'jwks_unavailable', {
       realm,
@@ -119,7 +133,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
   };
 
   /** From the key on: synchronous. */
-  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo => {
+  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo | Promise<AuthInfo> => {
     const { token, jws, alg } = matched;
     const { payload } = jws;
     let stage: OutcomeStage = 'key';
@@ -143,7 +157,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       const shape = family.checkAccessToken(payload);
       if (shape !== undefined) reject(shape, () => `not an access token of the ${family.name} family`);
       stage = 'binding';
-      checkBinding(payload, request);
+      const bound = binding.check(token, payload, request, nowMs);
       stage = 'identity';
       const { clientId, tenantId } = readCaller(payload, locations);
       const auth = toAuthInfo(
@@ -155,7 +169,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);
       if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
-      return accepted(auth, false, request);
+      return bound === undefined ? accepted(auth, false, request) : acceptBound(bound, auth, false, request);
     } catch (error) {
       return fail(error, stage, payload, request);
     }
@@ -184,6 +198,12 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
           // Hits bypass key lookups, so they keep the key set's refresh schedule themselves: a key the issuer
           // removed stops serving at the next refresh, however busy the cache is.
           if (nowMs >= hit.key.freshUntil) hit.source.touch(nowMs);
+          if (binding.checksHits) {
+            stage = 'binding';
+            payload = hit.auth.payload;
+            const bound = binding.check(token, payload, request, nowMs);
+            if (bound !== undefined) return acceptBound(bound, hit.auth, true, request);
+          }
           return accepted(hit.auth, true, request);
         }
       }

@@ -6,6 +6,7 @@ import type { ResolvedTokenCacheOptions } from '../cache/token-cache.js';
 import type { HeaderPolicy } from '../format/check-header.js';
 import type { ResolvedClaimLocations } from '../identity/claim-locations.js';
 import type { ResolvedKeyOptions } from '../keys/key-options.js';
+import type { DpopConfig, MtlsConfig } from './binding-options.js';
 
 /** Everything a verifier needs, validated once at creation. */
 export interface VerifierConfig {
@@ -26,4 +27,8 @@ export interface VerifierConfig {
   readonly validateKeyIssuer: boolean;
   readonly cache: ResolvedTokenCacheOptions | false;
   readonly keys: ResolvedKeyOptions;
+  /** DPoP (RFC 9449); `undefined` when off. */
+  readonly dpop: DpopConfig | undefined;
+  /** Certificate-bound tokens (RFC 8705); `undefined` when off. */
+  readonly mtls: MtlsConfig | undefined;
 }
