@@ -48,8 +48,8 @@ export interface ExtractedToken {
   readonly token: string;
   /** Where the token was found. */
   readonly location: TokenLocation;
-  /** The scheme it came with. */
-  readonly scheme: CredentialScheme;
+  /** `DPoP` or `MTLS_POP` when the token came with that scheme; absent for Bearer (and query or body tokens). */
+  readonly scheme?: Exclude<CredentialScheme, 'Bearer'>;
 }
 
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -89,7 +89,7 @@ function fromHeader(value: string, realm: string | undefined, options: ExtractTo
   const token = value.slice(start);
   if (token === '') fail('token_empty', realm);
   if (!B64TOKEN.test(token)) fail('authorization_malformed', realm);
-  return { token, location: 'header', scheme };
+  return scheme === 'Bearer' ? { token, location: 'header' } : { token, location: 'header', scheme };
 }
 
 /** The `access_token` query parameter, if any. */
@@ -147,11 +147,11 @@ export function extractToken(request: TokenRequest, options: ExtractTokenOptions
   const offered = (header === undefined ? 0 : 1) + (query === undefined ? 0 : 1) + (body === undefined ? 0 : 1);
   if (offered > 1) fail('token_multiple', realm);
   if (header !== undefined) return header;
-  if (query !== undefined && options.query === true) return { token: query, location: 'query', scheme: 'Bearer' };
+  if (query !== undefined && options.query === true) return { token: query, location: 'query' };
   if (body !== undefined && options.body === true) {
     // RFC 6750 §2.2: the body method is only for methods whose body has defined semantics, never GET.
     const method = (request.method ?? 'GET').toUpperCase();
-    if (method !== 'GET' && method !== 'HEAD') return { token: body, location: 'body', scheme: 'Bearer' };
+    if (method !== 'GET' && method !== 'HEAD') return { token: body, location: 'body' };
   }
   return undefined;
 }

@@ -95,7 +95,7 @@ export async function createDpopKey(alg: TestSigningAlgorithm = 'ES256'): Promis
   const thumbprint = await calculateJwkThumbprint(publicJwk, 'sha256');
   const signingKey = KeyObject.from(privateKey);
   const proof = async (request: DpopProofRequest): Promise<string> => {
-    optionsObject(request, 'request', PROOF_REQUEST, 'proof()');
+    optionsObject(request, '', PROOF_REQUEST, 'proof()');
     const claims: Record<string, unknown> = {
       jti: request.jti ?? randomUUID(),
       htm: request.method,

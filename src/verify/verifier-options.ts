@@ -102,14 +102,15 @@ export interface VerifierOptions {
   /**
    * Accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with one `DPoP` proof header, checked
    * against the request (method, URI), the token (`ath`, `cnf.jkt`), the clock and a replay store. Without
-   * it a token with `cnf.jkt` is refused and the `DPoP` scheme counts as no credentials.
+   * it (or with `false`) a token with `cnf.jkt` is refused and the `DPoP` scheme counts as no credentials.
    */
-  dpop?: DpopOptions;
+  dpop?: DpopOptions | false;
   /**
    * Accept certificate-bound tokens (RFC 8705 §3): a token with `cnf["x5t#S256"]` passes only with the
-   * client certificate it names; the `MTLS_POP` scheme is accepted too. Without it such tokens are refused.
+   * client certificate it names; the `MTLS_POP` scheme is accepted too. Without it (or with `false`) such
+   * tokens are refused.
    */
-  mtls?: MtlsOptions;
+  mtls?: MtlsOptions | false;
 }
 
 /**

@@ -39,7 +39,7 @@ afterAll(() => issuer.close());
 type ProofCase = (url: string) => Promise<OutgoingHttpHeaders>;
 
 const now = (): number => Math.floor(Date.now() / 1000);
-const withProof = async (url: string, proof: string): Promise<OutgoingHttpHeaders> => ({ authorization: `DPoP ${token}`, dpop: proof });
+const withProof = async (_url: string, proof: string): Promise<OutgoingHttpHeaders> => ({ authorization: `DPoP ${token}`, dpop: proof });
 const good = (url: string, extra: Partial<Parameters<TestDpopKey['proof']>[0]> = {}): Promise<string> =>
   key.proof({ method: 'GET', url, accessToken: token, ...extra });
 const raw = (header: unknown, payload: unknown, signature = 'c2lnbmF0dXJl'): string =>
