@@ -35,7 +35,12 @@ export interface IssuerConfig {
   readonly algorithms: string[];
   /** The public JWK of the workload's algorithm (for the crypto.verify-only floor). */
   readonly jwk?: Record<string, unknown>;
+  /** A DPoP workload: the origin its proofs name (`dpop.publicOrigin`). */
+  readonly dpopOrigin?: string;
 }
+
+/** The contenders of a DPoP workload: the floors that ignore proofs, and bearer-guard. */
+export const DPOP_CONTENDERS: readonly Contender[] = ['bare', 'req.auth only', 'bearer-guard'];
 
 /**
  * The floor of the `req.auth` contract, not an authorizer: reads the `Authorization` header and sets
@@ -82,8 +87,10 @@ export function createContender(contender: Contender, config: IssuerConfig): Req
       return [decorateOnly()];
     case 'crypto.verify only':
       return [signatureOnly(config)];
-    case 'bearer-guard':
-      return [authenticate({ issuer, audience, jwksUri, algorithms }) as unknown as RequestHandler];
+    case 'bearer-guard': {
+      const dpop = config.dpopOrigin === undefined ? {} : { dpop: { publicOrigin: config.dpopOrigin, algorithms: ['ES256'] } };
+      return [authenticate({ issuer, audience, jwksUri, algorithms, ...dpop }) as unknown as RequestHandler];
+    }
     case 'bearer-guard (no cache)':
       return [authenticate({ issuer, audience, jwksUri, algorithms, cache: false }) as unknown as RequestHandler];
     case 'express-oauth2-jwt-bearer':

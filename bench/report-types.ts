@@ -12,6 +12,8 @@ export interface Workload {
   readonly title: string;
   readonly alg: BenchAlgorithm;
   readonly tokens: readonly string[];
+  /** For a DPoP workload: makes a fresh pool of proofs before each run (each proof is sent once). */
+  readonly proofs?: () => readonly string[];
 }
 
 /** Everything a report is made of. */
@@ -23,6 +25,7 @@ export interface ReportInput {
     warmupSec: number;
     connections: number;
     pool: number;
+    dpopPool: number;
     memoryTokens: number;
     pinned: boolean;
   };

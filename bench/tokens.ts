@@ -46,6 +46,8 @@ export interface TokenClaims {
   readonly lifetimeSec: number;
   readonly unique?: number;
   readonly kid?: string;
+  /** A `cnf` claim (a DPoP-bound token: `{ jkt }`). */
+  readonly cnf?: Readonly<Record<string, string>>;
 }
 
 /** Signs one token. */
@@ -64,6 +66,7 @@ export function signBenchToken(key: SigningKey, claims: TokenClaims): string {
     nbf: now,
     exp: now + claims.lifetimeSec,
     jti: `bench-${claims.unique ?? 0}-${Math.random().toString(36).slice(2)}`,
+    ...(claims.cnf === undefined ? {} : { cnf: claims.cnf }),
   });
   const input = Buffer.from(`${header}.${payload}`);
   const signature =

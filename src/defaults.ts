@@ -3,6 +3,7 @@
  */
 import { DEFAULT_REALM } from './options/option-checks.js';
 import { TOKEN_CACHE_DEFAULTS } from './verify/cache/token-cache.js';
+import { DPOP_DEFAULTS } from './verify/config/binding-options.js';
 import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LENGTH, MAX_CLOCK_TOLERANCE } from './verify/config/resolve-options.js';
 import { SUPPORTED_ALGORITHMS } from './verify/keys/algorithms.js';
 import { KEY_DEFAULTS } from './verify/keys/key-options.js';
@@ -30,4 +31,6 @@ export const DEFAULTS = Object.freeze({
   keys: KEY_DEFAULTS,
   /** The defaults of the `cache` options. */
   cache: TOKEN_CACHE_DEFAULTS,
+  /** The defaults of the `dpop` options (seconds), and the bound of the in-memory replay store (entries). */
+  dpop: DPOP_DEFAULTS,
 });

@@ -160,7 +160,10 @@ export function createBinding(parts: BindingParts): Binding {
     refuse(reason, request) {
       if (challenge === undefined) return new InvalidTokenError(reason as InvalidTokenReason, { realm });
       const options = { realm, dpop: { ...challenge, presented: schemeOf(request) === 'dpop' } };
-      if (isDpopProofReason(reason)) return new InvalidDpopProofError(reason, { ...options, nonce: nonces?.current(Date.now()) });
+      if (isDpopProofReason(reason)) {
+        const nonce = reason.startsWith('dpop_nonce_') ? nonces?.current(Date.now()) : undefined;
+        return new InvalidDpopProofError(reason, { ...options, nonce });
+      }
       return new InvalidTokenError(reason, options);
     },
   };

@@ -13,7 +13,7 @@ import {
 } from '../../options/option-checks.js';
 import type { VerifyRequest } from '../../request/verify-request.js';
 import { normalizeOrigin } from '../binding/request-uri.js';
-import type { ReplayStore } from '../binding/replay-store.js';
+import { DEFAULT_REPLAY_STORE_ENTRIES, type ReplayStore } from '../binding/replay-store.js';
 import { getAlgorithmSpec, isForbiddenAlgorithm, SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
 
 /** Options of DPoP (RFC 9449): tokens bound to a key the client proves it holds on every request. */
@@ -75,8 +75,11 @@ export interface MtlsConfig {
   readonly required: boolean;
 }
 
-/** Defaults of {@link DpopOptions}. */
-export const DPOP_DEFAULTS = Object.freeze({ proofMaxAgeSec: 300, nonceTtlSec: 300 });
+/**
+ * Defaults of {@link DpopOptions}: `proofMaxAgeSec` and `nonce.ttlSec` in seconds, and the bound of the
+ * default in-memory replay store in entries.
+ */
+export const DPOP_DEFAULTS = Object.freeze({ proofMaxAgeSec: 300, nonceTtlSec: 300, replayStoreEntries: DEFAULT_REPLAY_STORE_ENTRIES });
 
 const DPOP_OPTIONS = ['required', 'algorithms', 'proofMaxAgeSec', 'replayStore', 'nonce', 'publicOrigin'];
 
