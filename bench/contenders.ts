@@ -39,7 +39,12 @@ export interface IssuerConfig {
   readonly introspection?: { readonly endpoint: string; readonly clientId: string; readonly clientSecret: string };
   /** The private JWK that decrypts the workload's encrypted tokens (bearer-guard's `decryption.keys`). */
   readonly decryptionJwk?: Record<string, unknown>;
+  /** A DPoP workload: the origin its proofs name (`dpop.publicOrigin`). */
+  readonly dpopOrigin?: string;
 }
+
+/** The contenders of a DPoP workload: the floors that ignore proofs, and bearer-guard. */
+export const DPOP_CONTENDERS: readonly Contender[] = ['bare', 'req.auth only', 'bearer-guard'];
 
 /**
  * The floor of the `req.auth` contract, not an authorizer: reads the `Authorization` header and sets
@@ -93,7 +98,8 @@ export function createContender(contender: Contender, config: IssuerConfig): Req
       return [signatureOnly(config)];
     case 'bearer-guard': {
       const introspection = config.introspection === undefined ? {} : { introspection: { ...config.introspection } };
-      return [authenticate({ issuer, audience, jwksUri, algorithms, ...introspection, ...decryption }) as unknown as RequestHandler];
+      const dpop = config.dpopOrigin === undefined ? {} : { dpop: { publicOrigin: config.dpopOrigin, algorithms: ['ES256'] } };
+      return [authenticate({ issuer, audience, jwksUri, algorithms, ...introspection, ...decryption, ...dpop }) as unknown as RequestHandler];
     }
     case 'bearer-guard (no cache)':
       return [authenticate({ issuer, audience, jwksUri, algorithms, cache: false, ...decryption }) as unknown as RequestHandler];

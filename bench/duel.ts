@@ -20,14 +20,15 @@ export async function runDuel(
   config: IssuerConfig,
   tokens: readonly string[],
   settings: LoadSettings,
+  proofs?: readonly string[],
 ): Promise<DuelResult> {
   const servers = [await startServer('bare', config), await startServer(contender, config)] as const;
   try {
     const half = Math.max(1, Math.floor(settings.connections / 2));
     const cursors: Cursor[] = [{ next: 0 }, { next: 0 }];
-    await Promise.all(servers.map((server, i) => fire(server.port, tokens, cursors[i]!, half, settings.warmupSec)));
+    await Promise.all(servers.map((server, i) => fire(server.port, tokens, cursors[i]!, half, settings.warmupSec, proofs)));
     const before = await Promise.all(servers.map((server) => ask(server.child, 'cpu')));
-    const results = await Promise.all(servers.map((server, i) => fire(server.port, tokens, cursors[i]!, half, settings.durationSec)));
+    const results = await Promise.all(servers.map((server, i) => fire(server.port, tokens, cursors[i]!, half, settings.durationSec, proofs)));
     const after = await Promise.all(servers.map((server) => ask(server.child, 'cpu')));
     const [bare, own] = results.map((result, i) => toRunResult(result, after[i]! - before[i]!, settings.durationSec));
     return { bare: bare!, contender: own! };

@@ -79,20 +79,33 @@ export interface Cursor {
   next: number;
 }
 
-/** Drives `GET /receipts/42` on `port` for `durationSec`, each request carrying the next token of the pool. */
+/**
+ * Drives `GET /receipts/42` on `port` for `durationSec`, each request carrying the next token of the pool;
+ * with `proofs`, the (one) token with the DPoP scheme and the next proof of that pool.
+ */
 export function fire(
   port: number,
   tokens: readonly string[],
   cursor: Cursor,
   connections: number,
   durationSec: number,
+  proofs?: readonly string[],
 ): Promise<autocannon.Result> {
   const options: autocannon.Options = {
     url: `http://127.0.0.1:${port}`,
     connections,
     duration: durationSec,
     requests: [
-      tokens.length === 1
+      proofs !== undefined
+        ? {
+            method: 'GET',
+            path: '/receipts/42',
+            setupRequest: (request) => {
+              request.headers = { ...request.headers, authorization: `DPoP ${tokens[0]}`, dpop: proofs[cursor.next++ % proofs.length]! };
+              return request;
+            },
+          }
+        : tokens.length === 1
         ? { method: 'GET', path: '/receipts/42', headers: { authorization: `Bearer ${tokens[0]}` } }
         : {
             method: 'GET',
@@ -113,13 +126,14 @@ export async function runLoad(
   config: IssuerConfig,
   tokens: readonly string[],
   settings: LoadSettings,
+  proofs?: readonly string[],
 ): Promise<RunResult> {
   const { child, port } = await startServer(contender, config);
   try {
     const cursor: Cursor = { next: 0 };
-    await fire(port, tokens, cursor, settings.connections, settings.warmupSec);
+    await fire(port, tokens, cursor, settings.connections, settings.warmupSec, proofs);
     const before = await ask(child, 'cpu');
-    const result = await fire(port, tokens, cursor, settings.connections, settings.durationSec);
+    const result = await fire(port, tokens, cursor, settings.connections, settings.durationSec, proofs);
     const after = await ask(child, 'cpu');
     return toRunResult(result, after - before, settings.durationSec);
   } finally {

@@ -1,16 +1,19 @@
 /**
  * Per-token verification cost per algorithm, in one process: raw `crypto.verify` with a ready KeyObject
- * (the floor), bearer-guard without cache (every token verified), bearer-guard with a cache hit, and
- * `jose.jwtVerify` with a local JWK Set. Then the cost of reading the credential (`extractToken`, query
- * tokens off, as by default): a normal request, and one whose 16 KB query is `%x&x&…` and holds no token,
- * which an unauthenticated client may send at will (the query is always scanned for a second token).
- * Prints one JSON line of microseconds per operation (`extraction` holds the second part).
+ * (the floor), bearer-guard without cache (every token verified), bearer-guard with a cache hit, the same
+ * cache hit for a DPoP-bound token with a fresh ES256 proof (verified, its jti recorded in the default
+ * replay store), and `jose.jwtVerify` with a local JWK Set. Then the cost of reading the credential
+ * (`extractToken`, query tokens off, as by default): a normal request, and one whose 16 KB query is
+ * `%x&x&…` and holds no token, which an unauthenticated client may send at will (the query is always
+ * scanned for a second token). Prints one JSON line of microseconds per operation (`extraction` holds the
+ * second part).
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { createVerifier, extractToken, type TokenRequest } from '../dist/index.js';
 import { startJwksServer } from './jwks-server.js';
-import { createBenchKeys, signPool, type BenchAlgorithm } from './tokens.js';
+import { createBenchDpopKey, DPOP_ORIGIN, signProofs } from './dpop.js';
+import { createBenchKeys, signBenchToken, signPool, type BenchAlgorithm } from './tokens.js';
 
 const POOL = Number(process.env.BENCH_MICRO_POOL ?? 3000);
 const keys = createBenchKeys();
@@ -27,6 +30,7 @@ async function time(label: string, count: number, op: (i: number) => unknown): P
   return micros;
 }
 
+const dpopKey = createBenchDpopKey();
 const results: Record<string, Record<string, number>> = {};
 for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
   const key = keys.keys[alg];
@@ -41,13 +45,25 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
   const base = { issuer: claims.issuer, audience: claims.audience, jwksUri: jwks.jwksUri };
   const uncached = createVerifier({ ...base, cache: false });
   const cached = createVerifier(base);
+  const dpop = createVerifier({ ...base, dpop: { publicOrigin: DPOP_ORIGIN, algorithms: ['ES256'] } });
   await uncached.ready();
   await cached.ready();
+  const bound = signBenchToken(key, { ...claims, cnf: { jkt: dpopKey.thumbprint } });
+  const proofs = signProofs(dpopKey, bound, POOL + 202);
+  let nextProof = 0;
+  const dpopRequest = () => ({
+    method: 'GET',
+    url: '/receipts/42',
+    headers: { authorization: `DPoP ${bound}`, dpop: proofs[nextProof++]! },
+  });
+  await dpop.verify(bound, dpopRequest());
+  await dpop.verify(bound, dpopRequest()); // a second verification admits the token to the cache
   process.stderr.write(`${alg}\n`);
   results[alg] = {
     'crypto.verify': await time('crypto.verify', POOL, (i) => verify(hash, parts[i]!.input, keyOption, parts[i]!.signature)),
     'bearer-guard (no cache)': await time('bearer-guard', POOL, (i) => uncached.verify(pool[i]!)),
     'bearer-guard (cache hit)': await time('bearer-guard cache hit', POOL, () => cached.verify(pool[0]!)),
+    'bearer-guard DPoP (cache hit + ES256 proof)': await time('bearer-guard DPoP cache hit', POOL, () => dpop.verify(bound, dpopRequest())),
     'jose.jwtVerify': await time('jose', POOL, (i) =>
       jwtVerify(pool[i]!, localJwks, { issuer: claims.issuer, audience: claims.audience }),
     ),

@@ -15,6 +15,8 @@ export interface Workload {
   readonly tokens: readonly string[];
   /** Encrypted tokens (JWE): only the contenders that decrypt run it. */
   readonly encrypted?: boolean;
+  /** For a DPoP workload: makes a fresh pool of proofs before each run (each proof is sent once). */
+  readonly proofs?: () => readonly string[];
 }
 
 /** Everything a report is made of. */
@@ -26,6 +28,7 @@ export interface ReportInput {
     warmupSec: number;
     connections: number;
     pool: number;
+    dpopPool: number;
     memoryTokens: number;
     pinned: boolean;
   };

@@ -2,8 +2,9 @@
  * `npm run bench`: bearer-guard side by side with bare Express and its peers, in one run.
  *
  * - Load: autocannon (this process, core 1) against one Express 5 server per run (core 0), 50
- *   connections, contenders interleaved over several rounds; workloads: one reused token, and distinct
- *   tokens from a pool larger than bearer-guard's cache (RS256, ES256, EdDSA). Medians are reported with
+ *   connections, contenders interleaved over several rounds; workloads: one reused token, the same with
+ *   the DPoP scheme and a fresh ES256 proof per request, and distinct tokens from a pool larger than
+ *   bearer-guard's cache (RS256, ES256, EdDSA). Medians are reported with
  *   ratios to bare Express and to express-oauth2-jwt-bearer, and the server CPU added per request.
  * - Head to head: each contender and bare Express served at once on core 0 and loaded together, the
  *   steadier measure of what a middleware costs (bench/duel.ts); bare against bare is the control.
@@ -14,13 +15,15 @@
  *   a reused encrypted token under load beside the reused JWS.
  *
  * Writes bench/RESULTS.md. Environment: BENCH_ROUNDS (5), BENCH_DUEL_ROUNDS (3), BENCH_DURATION (5 s),
- * BENCH_WARMUP (2 s), BENCH_CONNECTIONS (50), BENCH_POOL (12000), BENCH_MEMORY_TOKENS (1000000),
+ * BENCH_WARMUP (2 s), BENCH_CONNECTIONS (50), BENCH_POOL (12000), BENCH_DPOP_POOL (150000 proofs made before
+ * each DPoP run; more than a run sends), BENCH_MEMORY_TOKENS (1000000),
  * BENCH_QUICK=1 (1 round of 3 s, small pools: a smoke run, not for publishing).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { CONTENDERS, supports, type IssuerConfig } from './contenders.js';
+import { CONTENDERS, DPOP_CONTENDERS, supports, type Contender, type IssuerConfig } from './contenders.js';
+import { createBenchDpopKey, DPOP_ORIGIN, signProofs } from './dpop.js';
 import { measureHerd, type HerdResult } from './herd.js';
 import { measureIntrospection } from './introspection.js';
 import { startJwksServer } from './jwks-server.js';
@@ -38,6 +41,7 @@ const settings = {
   warmupSec: Number(process.env.BENCH_WARMUP ?? (quick ? 1 : 2)),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
   pool: Number(process.env.BENCH_POOL ?? (quick ? 2000 : 12_000)),
+  dpopPool: Number(process.env.BENCH_DPOP_POOL ?? (quick ? 40_000 : 150_000)),
   memoryTokens: Number(process.env.BENCH_MEMORY_TOKENS ?? (quick ? 20_000 : 1_000_000)),
 };
 
@@ -55,8 +59,17 @@ const claims = { issuer: jwks.issuer, audience, lifetimeSec: 7200 };
 
 const encryption = createBenchEncryption();
 const reused = signPool(keys.keys.RS256, 1, claims);
+const dpopKey = createBenchDpopKey();
+const bound = signPool(keys.keys.RS256, 1, { ...claims, cnf: { jkt: dpopKey.thumbprint } });
 const workloads: Workload[] = [
   { id: 'reused-RS256', title: 'Reused token (RS256)', alg: 'RS256', tokens: reused },
+  {
+    id: 'reused-RS256-dpop',
+    title: 'Reused DPoP-bound token (RS256) with a fresh ES256 proof per request',
+    alg: 'RS256',
+    tokens: bound,
+    proofs: () => signProofs(dpopKey, bound[0]!, settings.dpopPool),
+  },
   {
     id: 'reused-JWE',
     title: 'Reused encrypted token (RSA-OAEP, A256CBC-HS512; RS256 inside)',
@@ -77,18 +90,25 @@ const configFor = (workload: Workload): IssuerConfig => ({
   algorithms: [workload.alg],
   jwk: keys.keys[workload.alg].jwk,
   ...(workload.encrypted === true ? { decryptionJwk: encryption.rsa.jwk } : {}),
+  ...(workload.proofs === undefined ? {} : { dpopOrigin: DPOP_ORIGIN }),
 });
+
+/** The contenders that can serve `workload` (only bearer-guard and the floors verify DPoP proofs or ignore them). */
+const contendersOf = (workload: Workload): Contender[] =>
+  CONTENDERS.filter(
+    (c) => supports(c, workload.alg, workload.encrypted) && (workload.proofs === undefined || DPOP_CONTENDERS.includes(c)),
+  );
 
 const results = new Map<string, RunResult[]>();
 for (let round = 1; round <= settings.rounds; round++) {
   for (const workload of workloads) {
     // Rotate the order each round and reverse it every other round, so no contender always runs first,
     // last, or right after the same neighbour.
-    const order = CONTENDERS.filter((c) => supports(c, workload.alg, workload.encrypted));
+    const order = contendersOf(workload);
     const shift = (round - 1) % order.length;
     const rotated = [...order.slice(shift), ...order.slice(0, shift)];
     for (const contender of round % 2 === 0 ? rotated.reverse() : rotated) {
-      const result = await runLoad(contender, configFor(workload), workload.tokens, settings);
+      const result = await runLoad(contender, configFor(workload), workload.tokens, settings, workload.proofs?.());
       const id = `${workload.id}|${contender}`;
       results.set(id, [...(results.get(id) ?? []), result]);
       log(
@@ -103,10 +123,10 @@ const duels = new Map<string, DuelResult[]>();
 for (let round = 1; round <= settings.duelRounds; round++) {
   for (const workload of workloads) {
     // 'bare' here is the control: bare against bare shows how far apart two identical servers land.
-    const order = CONTENDERS.filter((c) => supports(c, workload.alg, workload.encrypted));
+    const order = contendersOf(workload);
     for (const contender of round % 2 === 0 ? [...order].reverse() : order) {
       const config = configFor(workload);
-      const duel = await runDuel(contender, config, workload.tokens, settings);
+      const duel = await runDuel(contender, config, workload.tokens, settings, workload.proofs?.());
       const id = `${workload.id}|${contender}`;
       duels.set(id, [...(duels.get(id) ?? []), duel]);
       log(

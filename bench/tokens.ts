@@ -51,6 +51,8 @@ export interface TokenClaims {
    * memberships into its tokens (the shape of real large tokens: many short strings).
    */
   readonly padToChars?: number;
+  /** A `cnf` claim (a DPoP-bound token: `{ jkt }`). */
+  readonly cnf?: Readonly<Record<string, string>>;
 }
 
 /** A GUID-shaped string from a counter (cheap, distinct). */
@@ -75,6 +77,7 @@ export function signBenchToken(key: SigningKey, claims: TokenClaims): string {
     nbf: now,
     exp: now + claims.lifetimeSec,
     jti: `bench-${claims.unique ?? 0}-${Math.random().toString(36).slice(2)}`,
+    ...(claims.cnf === undefined ? {} : { cnf: claims.cnf }),
   };
   if (claims.padToChars !== undefined) {
     // Each GUID adds 39 JSON characters, 52 once base64url-encoded; the signature is at most 342 characters.

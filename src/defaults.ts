@@ -8,6 +8,7 @@ import {
   DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS,
   DEFAULT_KEY_MANAGEMENT_ALGORITHMS,
 } from './verify/format/jwe-algorithms.js';
+import { DPOP_DEFAULTS } from './verify/config/binding-options.js';
 import { DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_TOKEN_LENGTH, MAX_CLOCK_TOLERANCE } from './verify/config/resolve-options.js';
 import { SUPPORTED_ALGORITHMS } from './verify/keys/algorithms.js';
 import { KEY_DEFAULTS } from './verify/keys/key-options.js';
@@ -43,4 +44,6 @@ export const DEFAULTS = Object.freeze({
     contentEncryptionAlgorithms: DEFAULT_CONTENT_ENCRYPTION_ALGORITHMS,
     required: false,
   }),
+  /** The defaults of the `dpop` options (seconds), and the bound of the in-memory replay store (entries). */
+  dpop: DPOP_DEFAULTS,
 });

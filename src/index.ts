@@ -38,6 +38,18 @@ export {
   type OAuthErrorCode,
 } from './errors/auth-errors.js';
 
+export { InvalidDpopProofError, type InvalidDpopProofErrorOptions } from './errors/dpop-errors.js';
+export type { DpopChallengeOptions } from './errors/dpop-challenge.js';
+export type { InvalidDpopProofReason } from './errors/reasons.js';
+export type { DpopOptions, MtlsOptions } from './verify/config/binding-options.js';
+export {
+  createMemoryReplayStore,
+  type MemoryReplayStore,
+  type MemoryReplayStoreOptions,
+  type ReplayStore,
+} from './verify/binding/replay-store.js';
+export { createSharedReplayStore, type SharedReplayStoreOptions } from './verify/binding/shared-replay-store.js';
+
 export { createVerifier, type BearerVerifier } from './verifier/create-verifier.js';
 export type {
   DocumentStatus,
@@ -66,6 +78,7 @@ export { KeyFetchError, type FetchFailureKind, type FetchLike } from './http/fet
 
 export {
   extractToken,
+  type CredentialScheme,
   type ExtractedToken,
   type ExtractTokenOptions,
   type TokenLocation,

@@ -43,13 +43,14 @@ describe('TSDoc', () => {
         for (const declaration of declarations) {
           if (!ts.isInterfaceDeclaration(declaration) && !ts.isClassDeclaration(declaration)) continue;
           // A class member that implements or overrides a documented base member carries the base's TSDoc.
-          const inherited = new Set(
-            ts.isClassDeclaration(declaration)
-              ? (checker.getDeclaredTypeOfSymbol(symbol) as ts.InterfaceType)
-                  .getBaseTypes()
-                  ?.flatMap((base) => base.getProperties().map((property) => property.name)) ?? []
-              : [],
-          );
+          const inherited = new Set<string>();
+          if (ts.isClassDeclaration(declaration)) {
+            const bases = (checker.getDeclaredTypeOfSymbol(symbol) as ts.InterfaceType).getBaseTypes() ?? [];
+            const implemented = (declaration.heritageClauses ?? [])
+              .filter((clause) => clause.token === ts.SyntaxKind.ImplementsKeyword)
+              .flatMap((clause) => clause.types.map((type) => checker.getTypeAtLocation(type)));
+            for (const base of [...bases, ...implemented]) for (const property of base.getProperties()) inherited.add(property.name);
+          }
           for (const member of declaration.members) {
             if (ts.isConstructorDeclaration(member) || member.name === undefined) continue;
             if (inherited.has(member.name.getText())) continue;

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_REALM } from '../options/option-checks.js';
 import { toChallenge } from './challenge.js';
+import { toChallenges, type DpopChallengeOptions } from './dpop-challenge.js';
 import { DESCRIPTIONS, UNIFORM_DESCRIPTION, type AuthErrorCode, type AuthErrorReason, type InsufficientScopeReason, type InvalidRequestReason,
   type InvalidTokenReason, type IntrospectionUnavailableReason, type KeysUnavailableReason, type MissingTokenReason,
   type OAuthErrorCode } from './reasons.js';
@@ -30,6 +31,8 @@ export interface AuthErrorOptions {
   realm?: string;
   /** The underlying fault, for logs (never rendered by the final handlers). */
   cause?: unknown;
+  /** A `DPoP` challenge to send beside (or instead of) the Bearer one, when the API accepts DPoP. */
+  dpop?: DpopChallengeOptions | undefined;
 }
 
 /**
@@ -85,7 +88,7 @@ export class MissingTokenError extends AuthError {
   constructor(reason: MissingTokenReason = 'token_missing', options?: AuthErrorOptions) {
     super(reason, options);
     this.reason = reason;
-    this.headers = { 'WWW-Authenticate': toChallenge({ realm: this.realm }) };
+    this.headers = { 'WWW-Authenticate': toChallenges({ realm: this.realm }, options?.dpop) };
   }
 }
 
@@ -133,7 +136,7 @@ export class InvalidTokenError extends AuthError {
     super(reason, options, options?.uniformDescription === true ? UNIFORM_DESCRIPTION : DESCRIPTIONS[reason]);
     this.reason = reason;
     this.headers = {
-      'WWW-Authenticate': toChallenge({ realm: this.realm, error: this.error, description: this.description }),
+      'WWW-Authenticate': toChallenges({ realm: this.realm, error: this.error, description: this.description }, options?.dpop),
     };
   }
 }

@@ -53,3 +53,18 @@ export function toChallenge(params: ChallengeParams): string {
   }
   return value;
 }
+
+/** One auth-param of a challenge: its name and its value (written quoted). */
+export type AuthParam = readonly [name: string, value: string];
+
+/**
+ * Builds one challenge of any scheme from its auth-params, in order, each value quoted and cleaned like the
+ * Bearer attributes. Several challenges go in one `WWW-Authenticate` value separated by `, ` (RFC 9110
+ * §11.6.1).
+ *
+ * @example
+ * formatChallenge('DPoP', [['realm', 'api'], ['algs', 'ES256 EdDSA']]) // 'DPoP realm="api", algs="ES256 EdDSA"'
+ */
+export function formatChallenge(scheme: string, params: readonly AuthParam[]): string {
+  return params.length === 0 ? scheme : `${scheme} ${params.map(([name, value]) => `${name}=${quote(value)}`).join(', ')}`;
+}

@@ -48,7 +48,20 @@ export type InvalidTokenReason =
   | 'key_issuer_mismatch'
   | 'token_version_mismatch'
   | 'foreign_resource_token'
+  /** A bound token (`cnf`) without the proof its binding needs: sent as Bearer, or a method not configured. */
   | 'token_sender_constrained'
+  /** The `DPoP` or `MTLS_POP` scheme with a token that is not bound that way. */
+  | 'token_not_bound'
+  /** `dpop.required`, and the token came without the DPoP scheme. */
+  | 'dpop_required'
+  /** The token's `cnf.jkt` is not the thumbprint of the DPoP proof key. */
+  | 'dpop_key_mismatch'
+  /** A certificate-bound token, and no usable client certificate. */
+  | 'certificate_missing'
+  /** A certificate-bound token, and the client certificate has another thumbprint. */
+  | 'certificate_mismatch'
+  /** `mtls.required`, and the token is not bound to a certificate. */
+  | 'certificate_binding_required'
   /** The issuer's introspection endpoint answered `active: false` (unknown, expired or revoked token). */
   | 'token_inactive'
   /** `decryption.required` is set and the token is a plain JWS. */
@@ -70,6 +83,42 @@ export type InvalidTokenReason =
   /** The decrypted content is not a JWS: encrypted claims that nobody signed are never accepted. */
   | 'encrypted_token_unsigned';
 
+/**
+ * Why a DPoP proof (RFC 9449 §4.3) was refused: answered 401 with `DPoP error="invalid_dpop_proof"`, and
+ * `error="use_dpop_nonce"` with a fresh `DPoP-Nonce` for the two nonce reasons.
+ */
+export type InvalidDpopProofReason =
+  /** The `DPoP` scheme without a `DPoP` header. */
+  | 'dpop_proof_missing'
+  /** More than one `DPoP` header (or one holding a list). */
+  | 'dpop_proof_multiple'
+  /** Not a compact JWS of JSON objects, or too large. */
+  | 'dpop_proof_malformed'
+  /** `typ` is not `dpop+jwt`, the `jwk` is missing, private or unusable, or `crit` is present. */
+  | 'dpop_proof_header_invalid'
+  /** `alg` is not one of `dpop.algorithms`. */
+  | 'dpop_proof_algorithm'
+  /** The signature does not verify with the proof's own `jwk`. */
+  | 'dpop_proof_signature'
+  /** `jti`, `htm`, `htu`, `iat` or `ath` is missing or of the wrong type. */
+  | 'dpop_proof_claim_invalid'
+  /** `htm` is not the request method. */
+  | 'dpop_proof_method'
+  /** `htu` is not the request URI. */
+  | 'dpop_proof_uri'
+  /** `iat` is older than `dpop.proofMaxAgeSec`. */
+  | 'dpop_proof_too_old'
+  /** `iat` is further in the future than `clockTolerance`. */
+  | 'dpop_proof_issued_in_future'
+  /** `ath` is not the hash of the access token sent with it. */
+  | 'dpop_proof_token_mismatch'
+  /** The proof's `jti` was seen before within the proof window. */
+  | 'dpop_proof_replayed'
+  /** Nonces are on and the proof has none (`use_dpop_nonce`). */
+  | 'dpop_nonce_missing'
+  /** Nonces are on and the proof's nonce is not a current one (`use_dpop_nonce`). */
+  | 'dpop_nonce_invalid';
+
 /** Why a valid token was refused by a guard (answered 403 `insufficient_scope`). */
 export type InsufficientScopeReason = 'scope_missing' | 'role_missing' | 'scope_or_role_missing';
 
@@ -78,7 +127,9 @@ export type KeysUnavailableReason =
   /** The JWK Set could not be fetched or was unusable, and no cached key fits the token. */
   | 'jwks_unavailable'
   /** The issuer metadata (discovery) could not be fetched or was unusable. */
-  | 'metadata_unavailable';
+  | 'metadata_unavailable'
+  /** The DPoP replay store failed or is full: a proof cannot be checked for replay. */
+  | 'replay_store_unavailable';
 
 /** Why a token could not be introspected (answered 503; a server-side fault, never a 401). */
 export type IntrospectionUnavailableReason =
@@ -94,6 +145,7 @@ export type AuthErrorReason =
   | MissingTokenReason
   | InvalidRequestReason
   | InvalidTokenReason
+  | InvalidDpopProofReason
   | InsufficientScopeReason
   | KeysUnavailableReason
   | IntrospectionUnavailableReason;
@@ -103,12 +155,13 @@ export type AuthErrorCode =
   | 'ERR_MISSING_TOKEN'
   | 'ERR_INVALID_REQUEST'
   | 'ERR_INVALID_TOKEN'
+  | 'ERR_INVALID_DPOP_PROOF'
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_KEYS_UNAVAILABLE'
   | 'ERR_INTROSPECTION_UNAVAILABLE';
 
-/** Public OAuth 2.0 error codes (RFC 6750 §3.1). */
-export type OAuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/** Public OAuth 2.0 error codes (RFC 6750 §3.1, RFC 9449 §7.1 and §9). */
+export type OAuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof' | 'use_dpop_nonce';
 
 /**
  * The one public description of every reason that can be decided before the signature is verified and that
@@ -167,10 +220,44 @@ export const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   decryption_failed: UNVERIFIED,
   encrypted_token_nested: UNVERIFIED,
   encrypted_token_unsigned: UNVERIFIED,
+  token_not_bound: 'The access token is not bound to the proof of possession presented',
+  dpop_required: 'The access token must be sent with a DPoP proof',
+  dpop_key_mismatch: 'The access token is not bound to the DPoP proof key',
+  certificate_missing: 'The access token is bound to a client certificate and none was presented',
+  certificate_mismatch: 'The access token is bound to another client certificate',
+  certificate_binding_required: 'The access token must be bound to the client certificate',
+  dpop_proof_missing: 'The DPoP proof is missing',
+  dpop_proof_multiple: 'More than one DPoP proof was sent',
+  dpop_proof_malformed: 'The DPoP proof is malformed',
+  dpop_proof_header_invalid: 'The DPoP proof header is invalid',
+  dpop_proof_algorithm: 'The DPoP proof signing algorithm is not allowed',
+  dpop_proof_signature: 'The DPoP proof signature is invalid',
+  dpop_proof_claim_invalid: 'The DPoP proof lacks a required claim or has an invalid one',
+  dpop_proof_method: 'The DPoP proof is for another HTTP method',
+  dpop_proof_uri: 'The DPoP proof is for another URI',
+  dpop_proof_too_old: 'The DPoP proof is too old',
+  dpop_proof_issued_in_future: 'The DPoP proof was issued in the future',
+  dpop_proof_token_mismatch: 'The DPoP proof is for another access token',
+  dpop_proof_replayed: 'The DPoP proof was already used',
+  dpop_nonce_missing: 'A DPoP nonce is required',
+  dpop_nonce_invalid: 'The DPoP nonce is not current',
   scope_missing: 'The access token lacks a required scope',
   role_missing: 'The access token lacks a required role',
   scope_or_role_missing: 'The access token lacks a required scope or role',
   jwks_unavailable: 'The token signing keys are temporarily unavailable',
   metadata_unavailable: 'The token issuer metadata is temporarily unavailable',
   introspection_unavailable: 'Token introspection is temporarily unavailable',
+  replay_store_unavailable: 'DPoP replay protection is temporarily unavailable',
 };
+
+const DPOP_PROOF_REASONS: ReadonlySet<string> = new Set<InvalidDpopProofReason>([
+  'dpop_proof_missing', 'dpop_proof_multiple', 'dpop_proof_malformed', 'dpop_proof_header_invalid',
+  'dpop_proof_algorithm', 'dpop_proof_signature', 'dpop_proof_claim_invalid', 'dpop_proof_method', 'dpop_proof_uri',
+  'dpop_proof_too_old', 'dpop_proof_issued_in_future', 'dpop_proof_token_mismatch', 'dpop_proof_replayed',
+  'dpop_nonce_missing', 'dpop_nonce_invalid',
+]);
+
+/** True for the reasons that refuse a DPoP proof rather than the token. */
+export function isDpopProofReason(reason: string): reason is InvalidDpopProofReason {
+  return DPOP_PROOF_REASONS.has(reason);
+}

@@ -9,7 +9,7 @@
 import { isAuthError, MissingTokenError } from '../errors/auth-errors.js';
 import { booleanOption, fail, optionsObject, realmOption } from '../options/option-checks.js';
 import { extractToken, type TokenLocation } from '../request/extract-token.js';
-import { createVerifier, VERIFY_NOW, type BearerVerifier } from '../verifier/create-verifier.js';
+import { createVerifier, CREDENTIAL_SCHEMES, VERIFY_NOW, type BearerVerifier } from '../verifier/create-verifier.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
 import type { Verifier } from '../verify/verifier.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
@@ -84,7 +84,10 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
   }
   const realm = realmOption(given.realm ?? verifierRealm, 'realm', WHERE);
   const optional = booleanOption(given.optional, 'optional', WHERE) === true;
-  const extractOptions = { ...resolveLocations(given.tokenLocations), realm };
+  // DPoP and MTLS_POP count as credentials only for a verifier that checks them.
+  const schemes = (verifier as Partial<BearerVerifier>)[CREDENTIAL_SCHEMES];
+  const dpop = schemes?.dpop;
+  const extractOptions = { ...resolveLocations(given.tokenLocations), realm, dpop: dpop !== undefined, mtlsPop: schemes?.mtlsPop === true };
 
   // Also runs inside promise callbacks: nothing it does may escape as an unhandled rejection.
   const accept = (req: AuthRequest, next: NextFunction, auth: AuthInfo): void => {
@@ -146,7 +149,7 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
           next();
           return;
         }
-        const missing = new MissingTokenError('token_missing', { realm });
+        const missing = new MissingTokenError('token_missing', { realm, dpop });
         publishRefusal(missing, 'credential', req);
         next(missing);
         return;

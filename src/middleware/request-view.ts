@@ -2,7 +2,8 @@
  * The {@link VerifyRequest} that `authenticate()` passes to the verifier: a view over the Node request that
  * reads a field only when a stage or an event asks for it, so a request whose token needs none of them
  * costs one small object. The URL is the one the client sent (`originalUrl` under an Express or Connect
- * mount path), and the certificate is the TLS peer certificate, when the connection has one.
+ * mount path), the certificate is the TLS peer certificate, when the connection has one, and `secure` says
+ * whether the connection is TLS.
  */
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -32,5 +33,9 @@ export class RequestView implements VerifyRequest {
   get certificate(): X509Certificate | undefined {
     const socket = this.#req.socket as Partial<TLSSocket> | undefined;
     return socket?.getPeerX509Certificate?.() ?? undefined;
+  }
+
+  get secure(): boolean {
+    return (this.#req.socket as Partial<TLSSocket> | undefined)?.encrypted === true;
   }
 }

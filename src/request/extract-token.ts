@@ -3,7 +3,8 @@
  * `access_token` form-body parameter (§2.2) and query parameter (§2.3) only when enabled. A token offered
  * in more than one place is a 400 whether or not those places are enabled (§2, §3.1), as is a repeated or
  * non-string parameter, an empty Bearer, or a header that breaks `Bearer 1*SP b64token`. Another scheme
- * (`Basic …`) is not a Bearer credential at all. Framework-agnostic: reads a plain request shape.
+ * (`Basic …`) is not a Bearer credential at all. `DPoP` (RFC 9449 §7.1) and `MTLS_POP` take the same
+ * grammar, and count only when the verifier checks them. Framework-agnostic: reads a plain request shape.
  */
 import { InvalidRequestError, type InvalidRequestReason } from '../errors/auth-errors.js';
 import { queryToken } from './query-token.js';
@@ -33,7 +34,14 @@ export interface ExtractTokenOptions {
   readonly body?: boolean;
   /** The `realm` of the 400 challenge. */
   readonly realm?: string;
+  /** Also accept the `DPoP` scheme (RFC 9449 §7.1), for a verifier that checks DPoP proofs. @default false */
+  readonly dpop?: boolean;
+  /** Also accept the `MTLS_POP` scheme, for a verifier that checks certificate-bound tokens. @default false */
+  readonly mtlsPop?: boolean;
 }
+
+/** The `Authorization` scheme a token came with (`Bearer` for query and body tokens). */
+export type CredentialScheme = 'Bearer' | 'DPoP' | 'MTLS_POP';
 
 /** The extracted token and where it came from. */
 export interface ExtractedToken {
@@ -41,6 +49,8 @@ export interface ExtractedToken {
   readonly token: string;
   /** Where the token was found. */
   readonly location: TokenLocation;
+  /** `DPoP` or `MTLS_POP` when the token came with that scheme; absent for Bearer (and query or body tokens). */
+  readonly scheme?: Exclude<CredentialScheme, 'Bearer'>;
 }
 
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -60,11 +70,19 @@ function countAuthorizationLines(rawHeaders: readonly string[]): number {
   return count;
 }
 
-/** The Bearer token of an `Authorization` value; `undefined` for another scheme. */
-function fromHeader(value: string, realm: string | undefined): string | undefined {
+/** The scheme named `name` (any case), when `options` accept it. */
+function schemeOf(name: string, options: ExtractTokenOptions): CredentialScheme | undefined {
+  const lower = name.toLowerCase();
+  if (lower === 'bearer') return 'Bearer';
+  if (lower === 'dpop' && options.dpop === true) return 'DPoP';
+  return lower === 'mtls_pop' && options.mtlsPop === true ? 'MTLS_POP' : undefined;
+}
+
+/** The token of an `Authorization` value and its scheme; `undefined` for a scheme not accepted. */
+function fromHeader(value: string, realm: string | undefined, options: ExtractTokenOptions): ExtractedToken | undefined {
   const end = value.search(SCHEME_END);
-  const scheme = end === -1 ? value : value.slice(0, end);
-  if (scheme.toLowerCase() !== 'bearer') return undefined;
+  const scheme = schemeOf(end === -1 ? value : value.slice(0, end), options);
+  if (scheme === undefined) return undefined;
   if (end === -1) fail('token_empty', realm);
   if (value.charCodeAt(end) !== 0x20) fail('authorization_malformed', realm);
   let start = end;
@@ -72,7 +90,7 @@ function fromHeader(value: string, realm: string | undefined): string | undefine
   const token = value.slice(start);
   if (token === '') fail('token_empty', realm);
   if (!B64TOKEN.test(token)) fail('authorization_malformed', realm);
-  return token;
+  return scheme === 'Bearer' ? { token, location: 'header' } : { token, location: 'header', scheme };
 }
 
 /** The `access_token` parameter of a form-encoded body parsed by the app, if any. */
@@ -99,18 +117,18 @@ export function extractToken(request: TokenRequest, options: ExtractTokenOptions
   // its prototype per request), so every property read on one is a slow lookup.
   const { headers, rawHeaders, url } = request;
   const authorization = headers.authorization;
-  let header: string | undefined;
+  let header: ExtractedToken | undefined;
   if (authorization !== undefined) {
     if (Array.isArray(authorization) || (rawHeaders !== undefined && countAuthorizationLines(rawHeaders) > 1)) {
       fail('authorization_multiple', realm);
     }
-    header = fromHeader(authorization as string, realm);
+    header = fromHeader(authorization as string, realm, options);
   }
   const query = url === undefined ? undefined : queryToken(url, realm);
   const body = fromBody(request, headers, realm);
   const offered = (header === undefined ? 0 : 1) + (query === undefined ? 0 : 1) + (body === undefined ? 0 : 1);
   if (offered > 1) fail('token_multiple', realm);
-  if (header !== undefined) return { token: header, location: 'header' };
+  if (header !== undefined) return header;
   if (query !== undefined && options.query === true) return { token: query, location: 'query' };
   if (body !== undefined && options.body === true) {
     // RFC 6750 §2.2: the body method is only for methods whose body has defined semantics, never GET.

@@ -15,6 +15,11 @@ export interface VerifyRequest {
   readonly headers?: Readonly<Record<string, string | string[] | undefined>> | undefined;
   /** The client's TLS certificate (mutual TLS), when the connection presented one. */
   readonly certificate?: X509Certificate | undefined;
+  /**
+   * The request came over TLS: the scheme of its URI is `https` (DPoP `htu`, when no `publicOrigin` is set).
+   * @default false
+   */
+  readonly secure?: boolean | undefined;
 }
 
 /** The path of a request target, without query or fragment (what events may report). */

@@ -18,3 +18,9 @@ export type { EncryptTokenOptions, TestDecryptionKeys } from './encrypt-token.js
 export { TOKEN_PRESETS, type TokenPreset } from './token-presets.js';
 export { TEST_SIGNING_ALGORITHMS, type TestSigningAlgorithm } from './signing-keys.js';
 export { createClientKey, type TestClient, type TestClientAuthMethod, type TestClientKey } from './test-client.js';
+export {
+  certificateConfirmation,
+  createDpopKey,
+  type DpopProofRequest,
+  type TestDpopKey,
+} from './dpop-key.js';

@@ -6,6 +6,9 @@
  */
 import { FAMILIES } from '../profiles/families.js';
 import type { VerifyRequest } from '../request/verify-request.js';
+import { createBinding, type CredentialSchemes } from '../verify/binding/check-binding.js';
+import { NonceSource } from '../verify/binding/dpop-nonce.js';
+import { MemoryReplayStore } from '../verify/binding/replay-store.js';
 import { TokenCache } from '../verify/cache/token-cache.js';
 import { resolveOptions } from '../verify/config/resolve-options.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
@@ -20,6 +23,9 @@ import { toVerifierStatus, type VerifierStatus } from './verifier-status.js';
 
 /** Internal entry point: answers synchronously when no key fetch is needed. */
 export const VERIFY_NOW: unique symbol = Symbol('bearer-guard.verifyNow');
+
+/** Internal: the credential schemes the verifier accepts besides Bearer (DPoP, MTLS_POP), for `authenticate()`. */
+export const CREDENTIAL_SCHEMES: unique symbol = Symbol('bearer-guard.credentialSchemes');
 
 /** The verifier {@link createVerifier} returns. */
 export interface BearerVerifier extends Verifier {
@@ -46,6 +52,8 @@ export interface BearerVerifier extends Verifier {
    * given, hears every check (the CLI's `verify`).
    */
   readonly [VERIFY_NOW]: VerifyNow;
+  /** @internal The `DPoP` and `MTLS_POP` schemes `authenticate()` accepts, and the DPoP challenge. */
+  readonly [CREDENTIAL_SCHEMES]: CredentialSchemes;
 }
 
 /**
@@ -70,16 +78,27 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
     };
   });
   const sources = new Map<string, KeySource>(rules.map((rule) => [rule.configured, rule.target]));
+  const { dpop, mtls } = config;
+  const binding = createBinding({
+    realm: config.realm,
+    toleranceSec: config.claims.toleranceSec,
+    dpop,
+    mtls,
+    replayStore: dpop === undefined ? undefined : (dpop.replayStore ?? new MemoryReplayStore()),
+    nonces: dpop?.nonce === undefined ? undefined : new NonceSource(dpop.nonce),
+  });
   const verifyNow = createPipeline({
     config,
     family,
     issuers: new IssuerMatcher(rules, config.excludedTenants),
     cache: config.cache === false ? undefined : new TokenCache(config.cache),
     introspector: assembleIntrospection(config, family),
+    binding,
   });
   return {
     realm: config.realm,
     [VERIFY_NOW]: verifyNow,
+    [CREDENTIAL_SCHEMES]: binding.schemes,
     verify(token: string, request?: VerifyRequest): Promise<AuthInfo> {
       try {
         return Promise.resolve(verifyNow(token, request));

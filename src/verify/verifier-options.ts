@@ -5,6 +5,7 @@ import type { TokenCacheOptions } from './cache/token-cache.js';
 import type { DecryptionOptions } from './format/decryption-options.js';
 import type { IssuerProfile } from './issuer-family.js';
 import type { IntrospectionOptions } from '../introspection/introspection-options.js';
+import type { DpopOptions, MtlsOptions } from './config/binding-options.js';
 
 
 /** Options of {@link createVerifier}. Every duration is in the unit its name or description states. */
@@ -114,6 +115,18 @@ export interface VerifierOptions {
    * @default undefined (encrypted tokens refused)
    */
   decryption?: DecryptionOptions;
+  /**
+   * Accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with one `DPoP` proof header, checked
+   * against the request (method, URI), the token (`ath`, `cnf.jkt`), the clock and a replay store. Without
+   * it (or with `false`) a token with `cnf.jkt` is refused and the `DPoP` scheme counts as no credentials.
+   */
+  dpop?: DpopOptions | false;
+  /**
+   * Accept certificate-bound tokens (RFC 8705 §3): a token with `cnf["x5t#S256"]` passes only with the
+   * client certificate it names; the `MTLS_POP` scheme is accepted too. Without it (or with `false`) such
+   * tokens are refused.
+   */
+  mtls?: MtlsOptions | false;
 }
 
 /**

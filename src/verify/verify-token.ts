@@ -1,11 +1,14 @@
 /**
  * The verification pipeline: the order of the stages, written once.
  *
- *   size → cache hit? → format (identify, decrypt a JWE, decode, header) → issuer (selects the key source) → key
- *   → signature (and the key's own issuer) → claims (times, audience, required, access-token shape)
- *   → binding → identity → caller rules → cache
+ *   size → cache hit? (times, binding) → format (identify, decrypt a JWE, decode, header) → issuer (selects
+ *   the key source) → key → signature (and the key's own issuer) → claims (times, audience, required,
+ *   access-token shape) → binding → identity → caller rules → cache
  *   opaque tokens: size → format → introspection (cached; claims, binding, identity, caller judged on the
  *   answer, `opaque/`); with `introspection.tokens: 'all'` a JWT is also confirmed active after the above
+ *
+ * The binding (DPoP proof, client certificate) belongs to the request, not the token, so it is checked on
+ * cache hits too; a replay store that answers later is one more thing a result may wait for.
  *
  * Each stage is a function in a file of its own; this module only calls them in order, tracks which stage
  * is deciding, and is the one place where a stage's refusal becomes a typed error (with the verifier's
@@ -15,12 +18,13 @@
  * keys on the token as sent. An optional {@link CheckTrace} hears every check, passed or refused
  * (`check-trace.ts`).
  */
-import { AuthError, InvalidTokenError, KeysUnavailableError } from '../errors/auth-errors.js';
+import { AuthError, KeysUnavailableError } from '../errors/auth-errors.js';
+import { isDpopProofReason } from '../errors/reasons.js';
 import { debug, debugEnabled, shown } from '../events/debug-log.js';
 import { hasVerifyListeners, publishVerifyEvent, type OutcomeStage } from '../events/verify-events.js';
 import { ownMember, type JsonObject } from '../json.js';
 import { pathOf, type VerifyRequest } from '../request/verify-request.js';
-import { checkBinding } from './binding/check-binding.js';
+import type { Binding } from './binding/check-binding.js';
 import { describeAudience, describeCaller, describeHeader, describeIdentity, describeIssuer, describeKey,
   describeRequiredClaims, describeSignature, type CheckTrace } from './check-trace.js';
 import type { TokenCache } from './cache/token-cache.js';
@@ -56,6 +60,8 @@ export interface PipelineParts {
   readonly cache: TokenCache | undefined;
   /** Opaque tokens (and, with `tokens: 'all'`, JWTs too) go to introspection; `undefined` refuses them. */
   readonly introspector?: Introspector<JudgedAnswer> | undefined;
+  /** The binding stage (DPoP, mutual TLS), which also answers refusals with the right challenges. */
+  readonly binding: Binding;
 }
 
 /**
@@ -88,7 +94,7 @@ function describeIssuerMiss(match: Extract<IssuerMatch<unknown>, { matched: fals
 
 /** Assembles the pipeline of one verifier. */
 export function createPipeline(parts: PipelineParts): VerifyNow {
-  const { config, family, issuers, cache } = parts;
+  const { config, family, issuers, cache, binding } = parts;
   const { realm, claims, caller, locations } = config;
   const decrypt = config.decryption === undefined ? undefined : createJweDecryptor(config.decryption);
   const requireEncrypted = config.decryption?.required === true;
@@ -113,9 +119,10 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     let failure: AuthError;
     let detail: string | undefined;
     if (error instanceof TokenRejection) {
-      const reason = payload === undefined ? error.reason : family.refineRejection(error.reason, payload, config.issuers);
+      const reason =
+        payload === undefined || isDpopProofReason(error.reason) ? error.reason : family.refineRejection(error.reason, payload, config.issuers);
       // Once decryption is configured, no refusal of an encrypted token tells anything about its content.
-      failure = new InvalidTokenError(reason, { realm, uniformDescription: encrypted && decrypt !== undefined });
+      failure = binding.refuse(reason, request, encrypted && decrypt !== undefined);
       if ((debugEnabled() || trace !== undefined) && error.detail !== undefined) detail = error.detail();
     } else if (error instanceof AuthError) {
       failure = error;
@@ -142,6 +149,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     return auth;
   };
 
+  /** Accepts once the binding stage's replay check (if it waits for a store) has settled. */
   const unavailable = (miss: KeyMiss): never => {
     throw new KeysUnavailableError(miss.resource === 'metadata' ? 'metadata_unavailable' : 'jwks_unavailable', {
       realm,
@@ -151,10 +159,29 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
   };
 
   const { introspector } = parts;
-  const opaque = introspector === undefined ? undefined : createOpaqueStage({ introspector, claims, fail, accepted });
+  const opaque = introspector === undefined ? undefined : createOpaqueStage({ introspector, claims, binding, fail, accepted });
   const confirm = opaque?.confirm;
 
-  /** From the key on: synchronous (but for the confirmation of a JWT by introspection, `tokens: 'all'`). */
+  /**
+   * Accepts `auth` once the replay store recorded the DPoP proof (`bound`) and, with `tokens: 'all'`, once the
+   * introspection endpoint confirmed the token active.
+   */
+  const acceptChecked = (
+    auth: AuthInfo,
+    token: string,
+    nowMs: number,
+    request: VerifyRequest | undefined,
+    cached: boolean,
+    bound: Promise<void> | undefined,
+    trace?: CheckTrace,
+  ): AuthInfo | Promise<AuthInfo> => {
+    const accept = (): AuthInfo | Promise<AuthInfo> =>
+      confirm === undefined ? accepted(auth, cached, request) : confirm(auth, token, nowMs, request, cached);
+    if (bound === undefined) return accept();
+    return bound.then(accept, (error: unknown) => fail(error, 'binding', auth.payload, request, trace));
+  };
+
+  /** From the key on: synchronous (but for a replay store or an introspection confirmation answering later). */
   const finish = (
     matched: Matched,
     found: KeyEntry | KeyMiss,
@@ -189,8 +216,8 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       const shape = family.checkAccessToken(payload);
       if (shape !== undefined) reject(shape, () => `not an access token of the ${family.name} family`);
       stage = 'binding';
-      checkBinding(payload, request);
-      trace?.passed(stage, 'no cnf claim: a plain Bearer token');
+      const bound = binding.check(token, payload, request, nowMs);
+      trace?.passed(stage, Object.hasOwn(payload, 'cnf') ? 'the token\'s binding holds for this request' : 'no cnf claim: a plain Bearer token');
       stage = 'identity';
       const { clientId, tenantId } = readCaller(payload, locations);
       const auth = toAuthInfo(
@@ -207,7 +234,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         const { source, kid, keyChanges } = matched;
         cache.set(token, { auth, times, key: found, source, alg, kid, keyChanges }, nowMs, claims.toleranceSec);
       }
-      return confirm === undefined ? accepted(auth, false, request) : confirm(auth, token, nowMs, request, false);
+      return acceptChecked(auth, token, nowMs, request, false, bound, trace);
     } catch (error) {
       return fail(error, stage, payload, request, trace, format === 'jwe');
     }
@@ -250,6 +277,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
 
   return (token, request, trace) => {
     let stage: OutcomeStage = 'format';
+    let payload: JsonObject | undefined;
     let nowMs: number;
     try {
       if (typeof token !== 'string' || token === '') reject('token_malformed', () => 'the token is empty');
@@ -266,8 +294,16 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
             cache.drop(hit);
             reject(problem, () => describeTimes(hit.times, nowMs / 1000, claims));
           }
+          if (binding.checksHits) {
+            stage = 'binding';
+            payload = hit.auth.payload;
+            trace?.passed('claims', `verified before (cache); ${describeTimes(hit.times, nowMs / 1000, claims)}`);
+            const bound = binding.check(token, payload, request, nowMs);
+            trace?.passed(stage, 'the token\'s binding holds for this request');
+            return acceptChecked(hit.auth, token, nowMs, request, true, bound, trace);
+          }
           trace?.passed(stage, `verified before (cache); ${describeTimes(hit.times, nowMs / 1000, claims)}`);
-          return confirm === undefined ? accepted(hit.auth, true, request) : confirm(hit.auth, token, nowMs, request, true);
+          return acceptChecked(hit.auth, token, nowMs, request, true, undefined, trace);
         }
       }
       const format = identifyFormat(token);
@@ -288,7 +324,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     } catch (error) {
       // A JWE refused before decryption (too large) gets the uniform description too.
       const encrypted = decrypt !== undefined && typeof token === 'string' && identifyFormat(token) === 'jwe';
-      return fail(error, stage, undefined, request, trace, encrypted);
+      return fail(error, stage, payload, request, trace, encrypted);
     }
     return verifyJws(token, token, 'jws', request, nowMs, trace);
   };

@@ -276,7 +276,7 @@ describe('HD-06 and prototype keys in the header', () => {
   });
 });
 
-describe('SC-01, SC-06 and SC-08 sender-constrained tokens (proofs not supported, so refused)', () => {
+describe('SC-01, SC-06 and SC-08 sender-constrained tokens where no binding is configured (refused)', () => {
   it('refuses a DPoP-bound or certificate-bound token presented as a plain Bearer token', async () => {
     for (const cnf of [
       { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' },

@@ -23,6 +23,7 @@ import { TENANT_PLACEHOLDER } from '../issuer/match-issuer.js';
 import { getAlgorithmSpec, isForbiddenAlgorithm, SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
 import { resolveKeyOptions } from '../keys/key-options.js';
 import type { VerifierOptions } from '../verifier-options.js';
+import { resolveDpopOptions, resolveMtlsOptions } from './binding-options.js';
 import type { VerifierConfig } from './verifier-config.js';
 
 /** Default leeway on `exp`, `nbf` and `iat`, in seconds. */
@@ -39,7 +40,7 @@ export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
 export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
   'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
   'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
-  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'introspection', 'decryption',
+  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'introspection', 'decryption', 'dpop', 'mtls',
 ]);
 
 function resolveAlgorithms(value: unknown): Set<string> {
@@ -145,5 +146,7 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
       issuers.length === 1 && !issuers[0]!.includes(TENANT_PLACEHOLDER) ? issuers[0] : undefined,
     ),
     decryption: resolveDecryption(given.decryption),
+    dpop: resolveDpopOptions(given.dpop),
+    mtls: resolveMtlsOptions(given.mtls),
   };
 }

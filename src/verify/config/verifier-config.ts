@@ -8,6 +8,7 @@ import type { ResolvedDecryption } from '../format/decryption-options.js';
 import type { ResolvedClaimLocations } from '../identity/claim-locations.js';
 import type { ResolvedKeyOptions } from '../keys/key-options.js';
 import type { ResolvedIntrospectionOptions } from '../../introspection/introspection-options.js';
+import type { DpopConfig, MtlsConfig } from './binding-options.js';
 
 /** Everything a verifier needs, validated once at creation. */
 export interface VerifierConfig {
@@ -32,4 +33,8 @@ export interface VerifierConfig {
   readonly introspection: ResolvedIntrospectionOptions | undefined;
   /** Decryption of encrypted tokens (JWE); `undefined` when they are refused as `token_encrypted`. */
   readonly decryption: ResolvedDecryption | undefined;
+  /** DPoP (RFC 9449); `undefined` when off. */
+  readonly dpop: DpopConfig | undefined;
+  /** Certificate-bound tokens (RFC 8705); `undefined` when off. */
+  readonly mtls: MtlsConfig | undefined;
 }

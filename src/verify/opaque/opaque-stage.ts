@@ -11,7 +11,7 @@ import type { OutcomeStage } from '../../events/verify-events.js';
 import type { Introspector } from '../../introspection/introspector.js';
 import type { JsonObject } from '../../json.js';
 import type { VerifyRequest } from '../../request/verify-request.js';
-import { checkBinding } from '../binding/check-binding.js';
+import type { Binding } from '../binding/check-binding.js';
 import type { ClaimPolicy } from '../claims/claim-policy.js';
 import { describeTimes, judgeTimes } from '../claims/check-times.js';
 import type { CheckTrace } from '../check-trace.js';
@@ -23,6 +23,8 @@ import type { JudgedAnswer } from './judge-introspection.js';
 export interface OpaqueStageParts {
   readonly introspector: Introspector<JudgedAnswer>;
   readonly claims: ClaimPolicy;
+  /** The binding stage: an answer's `cnf` binds the token as a JWT's does. */
+  readonly binding: Binding;
   /** Turns a refusal into the typed error, publishes it, throws it (rethrows what is not a refusal). */
   readonly fail: (
     error: unknown,
@@ -47,7 +49,7 @@ export interface OpaqueStage {
 
 /** Builds the stage. */
 export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
-  const { introspector, claims, fail, accepted } = parts;
+  const { introspector, claims, binding, fail, accepted } = parts;
 
   const refuse = (error: unknown, stage: OutcomeStage, request: VerifyRequest | undefined, trace?: CheckTrace): Promise<never> => {
     try {
@@ -61,12 +63,13 @@ export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
 
   /** `nowMs`: the request's clock for a cached answer, `undefined` to read it (an answer that just arrived). */
   const judge = (
+    token: string,
     judged: JudgedAnswer,
     cached: boolean,
     request: VerifyRequest | undefined,
     nowMs?: number,
     trace?: CheckTrace,
-  ): AuthInfo | Promise<never> => {
+  ): AuthInfo | Promise<AuthInfo> => {
     let stage: OutcomeStage = 'introspection';
     try {
       if (judged.kind === 'inactive') inactive();
@@ -77,13 +80,18 @@ export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
       if (judged.kind !== 'accepted') throw new Error('bearer-guard: an opaque token was judged as a JWT');
       trace?.passed(stage, `active${cached ? ' (answer cached)' : ''}; issuer ${judged.auth.issuer}`);
       stage = 'claims';
-      const nowSec = (nowMs ?? Date.now()) / 1000;
+      const now = nowMs ?? Date.now();
+      const nowSec = now / 1000;
       const problem = judgeTimes(judged.times, nowSec, claims);
       if (problem !== undefined) reject(problem, () => describeTimes(judged.times, nowSec, claims));
       trace?.passed(stage, describeTimes(judged.times, nowSec, claims));
       stage = 'binding';
-      checkBinding(judged.payload, request);
-      return accepted(judged.auth, cached, request);
+      const bound = binding.check(token, judged.payload, request, now);
+      if (bound === undefined) return accepted(judged.auth, cached, request);
+      return bound.then(
+        () => accepted(judged.auth, cached, request),
+        (error: unknown) => refuse(error, 'binding', request, trace),
+      );
     } catch (error) {
       return refuse(error, stage, request, trace);
     }
@@ -93,7 +101,7 @@ export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
     token: string,
     nowMs: number,
     request: VerifyRequest | undefined,
-    then: (judged: JudgedAnswer, cached: boolean) => R | Promise<never>,
+    then: (judged: JudgedAnswer, cached: boolean) => R | Promise<R>,
     trace?: CheckTrace,
   ): R | Promise<R> => {
     let found: JudgedAnswer | Promise<JudgedAnswer>;
@@ -127,7 +135,7 @@ export function createOpaqueStage(parts: OpaqueStageParts): OpaqueStage {
 
   return {
     verify: (token, nowMs, request, trace) =>
-      lookup(token, nowMs, request, (judged, cached) => judge(judged, cached, request, cached ? nowMs : undefined, trace), trace),
+      lookup(token, nowMs, request, (judged, cached) => judge(token, judged, cached, request, cached ? nowMs : undefined, trace), trace),
     confirm:
       introspector.tokens === 'all'
         ? (auth, token, nowMs, request, cached) =>
