@@ -71,8 +71,16 @@ export {
 } from './guards/check-grants.js';
 
 export { authenticate, type AuthenticateOptions } from './middleware/authenticate.js';
-export { requireRoles, requireScopes, requireScopesOrRoles } from './middleware/require-grants.js';
-export type { GuardOptions, MatchGuardOptions } from './middleware/guard-options.js';
+export {
+  requireClaims,
+  requireRoles,
+  requireScopes,
+  requireScopesOrRoles,
+  type GuardMiddleware,
+} from './middleware/require-grants.js';
+export type { GuardOptions, MatchGuardOptions } from './access/guard-options.js';
+export type { ClaimRule } from './access/route-guards.js';
+export type { GuardHandle } from './access/route-guard.js';
 export { authErrorHandler, toAuthErrorBody, type AuthErrorBody } from './middleware/error-handler.js';
 export { getAuth } from './middleware/get-auth.js';
 export type { AuthRequest, ErrorMiddleware, Middleware, NextFunction } from './middleware/handler-types.js';

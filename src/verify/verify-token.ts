@@ -19,6 +19,7 @@ import { pathOf, type VerifyRequest } from '../request/verify-request.js';
 import { checkBinding } from './binding/check-binding.js';
 import type { TokenCache } from './cache/token-cache.js';
 import { checkCaller } from './caller/check-caller.js';
+import { checkValidate } from './caller/check-validate.js';
 import { checkAudience } from './claims/check-audience.js';
 import { checkRequiredClaims } from './claims/check-required-claims.js';
 import { checkTimes, describeTimes, judgeTimes } from './claims/check-times.js';
@@ -29,7 +30,7 @@ import { identifyFormat } from './format/identify-format.js';
 import type { AuthInfo } from './identity/auth-info.js';
 import { readCaller, toAuthInfo } from './identity/to-auth-info.js';
 import type { IssuerFamily } from './issuer-family.js';
-import type { IssuerMatch, IssuerMatcher } from './issuer/match-issuer.js';
+import type { IssuerMatch, IssuerSelector } from './issuer/match-issuer.js';
 import type { KeyEntry } from './keys/jwk-set.js';
 import { isKeyMiss, type KeyMiss } from './keys/key-store.js';
 import type { KeySource } from './keys/key-source.js';
@@ -41,12 +42,15 @@ import { verifySignature } from './signature/verify-signature.js';
 export interface PipelineParts {
   readonly config: VerifierConfig;
   readonly family: IssuerFamily;
-  readonly issuers: IssuerMatcher<KeySource>;
+  readonly issuers: IssuerSelector<KeySource>;
   readonly cache: TokenCache | undefined;
 }
 
-/** Verifies a token, synchronously when no key fetch is needed; throws (or rejects with) an `AuthError`. */
-export type VerifyNow = (token: string, request?: VerifyRequest) => AuthInfo | Promise<AuthInfo>;
+/**
+ * Verifies a token, synchronously when no key fetch is needed; throws (or rejects with) an `AuthError`.
+ * `allowed`: the issuers an issuer resolver allows for this request (a cached token is re-judged against it).
+ */
+export type VerifyNow = (token: string, request?: VerifyRequest, allowed?: ReadonlySet<string>) => AuthInfo | Promise<AuthInfo>;
 
 /** A token that passed the format and issuer stages, waiting for its key. */
 interface Matched {
@@ -118,8 +122,8 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     });
   };
 
-  /** From the key on: synchronous. */
-  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo => {
+  /** From the key on: synchronous, but for an asynchronous `validate` rule. */
+  const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo | Promise<AuthInfo> => {
     const { token, jws, alg } = matched;
     const { payload } = jws;
     let stage: OutcomeStage = 'key';
@@ -154,14 +158,18 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       );
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);
-      if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
-      return accepted(auth, false, request);
+      const done = (): AuthInfo => {
+        if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
+        return accepted(auth, false, request);
+      };
+      const pending = config.validate === undefined ? undefined : checkValidate(config.validate, payload, jws.header);
+      return pending === undefined ? done() : pending.then(done, (error: unknown) => fail(error, 'caller', payload, request));
     } catch (error) {
       return fail(error, stage, payload, request);
     }
   };
 
-  return (token, request) => {
+  return (token, request, allowed) => {
     let stage: OutcomeStage = 'format';
     let payload: JsonObject | undefined;
     let matched: Matched;
@@ -175,6 +183,10 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       if (cache !== undefined) {
         const hit = cache.lookup(token, nowMs);
         if (hit !== undefined) {
+          if (allowed !== undefined && !allowed.has(hit.auth.issuer)) {
+            stage = 'issuer';
+            reject('issuer_mismatch', () => `iss ${shown(hit.auth.issuer)} is not one the issuer resolver allows`);
+          }
           stage = 'claims';
           const problem = judgeTimes(hit.times, nowMs / 1000, claims);
           if (problem !== undefined) {
@@ -194,10 +206,10 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       payload = jws.payload;
       const { alg, kid } = checkHeader(jws.header, config.header);
       stage = 'issuer';
-      const match = issuers.match(ownMember(payload, 'iss'), ownMember(payload, 'tid'));
+      const match = issuers.match(ownMember(payload, 'iss'), ownMember(payload, 'tid'), allowed);
       if (!match.matched) {
         const decoded = payload;
-        reject(match.reason, () => describeIssuerMiss(match, decoded, config.issuers));
+        reject(match.reason, () => describeIssuerMiss(match, decoded, allowed === undefined ? config.issuers : [...allowed]));
       }
       stage = 'key';
       matched = { token, jws, alg, issuer: match.issuer, source: match.rule.target };

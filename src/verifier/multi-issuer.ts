@@ -1,0 +1,75 @@
+/**
+ * One verifier over several option sets, each for its own issuers with its own rules: the token's `iss`
+ * (or a `{tenantid}` template's shape) selects exactly one set before anything else is judged, so an Auth0
+ * token is never checked against an Entra audience, and a token naming no configured issuer is refused by
+ * the first set (401 `issuer_mismatch`) without any fetch. The sets share one realm, so every challenge of a
+ * route agrees; an issuer may appear in one set only; an issuer resolver has no place in a list.
+ */
+import { fail } from '../options/option-checks.js';
+import { ownMember } from '../json.js';
+import { decodeJws } from '../verify/format/decode-jws.js';
+import { IssuerRouter } from '../verify/issuer/route-issuer.js';
+import type { KeySource } from '../verify/keys/key-source.js';
+import type { VerifierOptions } from '../verify/verifier-options.js';
+import { assembleVerifier, type AssembledVerifier } from './assemble-verifier.js';
+
+/** `error` with its option path put under the option set at `index` (`"audience"` → `"[1].audience"`). */
+function inSet(error: unknown, index: number): unknown {
+  if (!(error instanceof TypeError) || !error.message.startsWith('bearer-guard: ')) return error;
+  return new TypeError(
+    error.message.includes('option "')
+      ? error.message.replace('option "', `option "[${index}].`)
+      : `${error.message} (option set [${index}])`,
+  );
+}
+
+function assembleAt(options: unknown, index: number): AssembledVerifier {
+  if (typeof options === 'object' && options !== null && typeof (options as VerifierOptions).issuer === 'function') {
+    fail(`[${index}].issuer`, 'must be issuer URLs: an issuer resolver cannot be part of a list of option sets');
+  }
+  try {
+    return assembleVerifier(options as VerifierOptions);
+  } catch (error) {
+    throw inSet(error, index);
+  }
+}
+
+/** Assembles the verifier of `list`. Throws a `TypeError` naming the option set and option when invalid. */
+export function assembleIssuers(list: readonly VerifierOptions[]): AssembledVerifier {
+  if (list.length === 0) {
+    throw new TypeError('bearer-guard: options must be an object with at least "issuer" and "audience", or a non-empty list of them');
+  }
+  const parts = list.map(assembleAt);
+  const first = parts[0]!;
+  parts.forEach((part, index) => {
+    if (part.config.realm !== first.config.realm) fail(`[${index}].realm`, 'must be the same in every option set');
+  });
+  const router = new IssuerRouter(
+    parts.map((part) => ({ issuers: part.config.issuers, target: part })),
+    (index, issuer) => fail(`[${index}].issuer`, `names ${JSON.stringify(issuer)}, which an earlier option set names`),
+  );
+  // Decoding to find `iss` is bounded like the pipeline's own first check.
+  const maxLength = Math.max(...parts.map((part) => part.config.maxTokenLength));
+  const select = (token: string): AssembledVerifier => {
+    if (typeof token !== 'string') return first;
+    // A token already verified is handed to its set without decoding.
+    for (const part of parts) if (part.cache?.holds(token) === true) return part;
+    if (token.length > maxLength) return first;
+    try {
+      return router.route(ownMember(decodeJws(token).payload, 'iss')) ?? first;
+    } catch {
+      return first; // not a JWS: the first set refuses it as such
+    }
+  };
+  const sources = (): ReadonlyMap<string, KeySource> => {
+    const all = new Map<string, KeySource>();
+    for (const part of parts) for (const [issuer, source] of part.sources()) all.set(issuer, source);
+    return all;
+  };
+  return {
+    config: first.config,
+    verifyNow: (token, request) => select(token).verifyNow(token, request),
+    cache: undefined,
+    sources,
+  };
+}
