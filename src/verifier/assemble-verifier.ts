@@ -8,6 +8,7 @@ import { FAMILIES } from '../profiles/families.js';
 import { TokenCache } from '../verify/cache/token-cache.js';
 import { resolveOptions } from '../verify/config/resolve-options.js';
 import type { VerifierConfig } from '../verify/config/verifier-config.js';
+import type { IssuerFamily } from '../verify/issuer-family.js';
 import { IssuerMatcher } from '../verify/issuer/match-issuer.js';
 import { ResolvedIssuers, withIssuerResolver } from '../verify/issuer/resolve-issuers.js';
 import { createDiscoveredKeySource, createStaticKeySource, type KeySource } from '../verify/keys/key-source.js';
@@ -18,6 +19,7 @@ import { createPipeline, type VerifyNow } from '../verify/verify-token.js';
 /** One assembled option set. */
 export interface AssembledVerifier {
   readonly config: VerifierConfig;
+  readonly family: IssuerFamily;
   readonly verifyNow: VerifyNow;
   /** Its verified-token cache, if any. */
   readonly cache: TokenCache | undefined;
@@ -43,6 +45,7 @@ export function assembleVerifier(options: VerifierOptions): AssembledVerifier {
     const pipeline = createPipeline({ config, family, issuers: resolved, cache });
     return {
       config,
+      family,
       verifyNow: withIssuerResolver(pipeline, resolver, resolved, config.maxTokenLength),
       cache,
       sources: () => resolved.sources(),
@@ -58,5 +61,5 @@ export function assembleVerifier(options: VerifierOptions): AssembledVerifier {
   });
   const sources = new Map<string, KeySource>(rules.map((rule) => [rule.configured, rule.target]));
   const verifyNow = createPipeline({ config, family, issuers: new IssuerMatcher(rules, config.excludedTenants), cache });
-  return { config, verifyNow, cache, sources: () => sources };
+  return { config, family, verifyNow, cache, sources: () => sources };
 }

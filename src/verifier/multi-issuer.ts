@@ -1,14 +1,16 @@
 /**
  * One verifier over several option sets, each for its own issuers with its own rules: the token's `iss`
  * (or a `{tenantid}` template's shape) selects exactly one set before anything else is judged, so an Auth0
- * token is never checked against an Entra audience, and a token naming no configured issuer is refused by
- * the first set (401 `issuer_mismatch`) without any fetch. The sets share one realm, so every challenge of a
+ * token is never checked against an Entra audience, and a token naming no configured issuer is refused
+ * (401 `issuer_mismatch`, or earlier for a malformed token) without any fetch. The sets share one realm, so every challenge of a
  * route agrees; an issuer may appear in one set only; an issuer resolver has no place in a list.
  */
 import { fail } from '../options/option-checks.js';
 import { ownMember } from '../json.js';
 import { decodeJws } from '../verify/format/decode-jws.js';
+import { IssuerMatcher } from '../verify/issuer/match-issuer.js';
 import { IssuerRouter } from '../verify/issuer/route-issuer.js';
+import { createPipeline, type VerifyNow } from '../verify/verify-token.js';
 import type { KeySource } from '../verify/keys/key-source.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
 import { assembleVerifier, type AssembledVerifier } from './assemble-verifier.js';
@@ -34,6 +36,26 @@ function assembleAt(options: unknown, index: number): AssembledVerifier {
   }
 }
 
+/**
+ * The pipeline that refuses what no set claims: the first set's rules, every set's algorithms (a token of no
+ * configured issuer is told `issuer_mismatch`, not another set's algorithm rule) and no issuer at all.
+ */
+function refuserOf(parts: readonly AssembledVerifier[], maxTokenLength: number): VerifyNow {
+  const { config, family } = parts[0]!;
+  const algorithms = new Set(parts.flatMap((part) => [...part.config.header.algorithms]));
+  return createPipeline({
+    config: {
+      ...config,
+      maxTokenLength,
+      header: { algorithms, requireAtJwt: false },
+      issuers: parts.flatMap((part) => part.config.issuers),
+    },
+    family,
+    issuers: new IssuerMatcher([]),
+    cache: undefined,
+  });
+}
+
 /** Assembles the verifier of `list`. Throws a `TypeError` naming the option set and option when invalid. */
 export function assembleIssuers(list: readonly VerifierOptions[]): AssembledVerifier {
   if (list.length === 0) {
@@ -50,15 +72,16 @@ export function assembleIssuers(list: readonly VerifierOptions[]): AssembledVeri
   );
   // Decoding to find `iss` is bounded like the pipeline's own first check.
   const maxLength = Math.max(...parts.map((part) => part.config.maxTokenLength));
-  const select = (token: string): AssembledVerifier => {
-    if (typeof token !== 'string') return first;
+  const refuse = refuserOf(parts, maxLength);
+  const select = (token: string): VerifyNow => {
+    if (typeof token !== 'string') return refuse;
     // A token already verified is handed to its set without decoding.
-    for (const part of parts) if (part.cache?.holds(token) === true) return part;
-    if (token.length > maxLength) return first;
+    for (const part of parts) if (part.cache?.holds(token) === true) return part.verifyNow;
+    if (token.length > maxLength) return refuse;
     try {
-      return router.route(ownMember(decodeJws(token).payload, 'iss')) ?? first;
+      return router.route(ownMember(decodeJws(token).payload, 'iss'))?.verifyNow ?? refuse;
     } catch {
-      return first; // not a JWS: the first set refuses it as such
+      return refuse; // not a JWS: refused as such
     }
   };
   const sources = (): ReadonlyMap<string, KeySource> => {
@@ -68,7 +91,8 @@ export function assembleIssuers(list: readonly VerifierOptions[]): AssembledVeri
   };
   return {
     config: first.config,
-    verifyNow: (token, request) => select(token).verifyNow(token, request),
+    family: first.family,
+    verifyNow: (token, request) => select(token)(token, request),
     cache: undefined,
     sources,
   };

@@ -68,6 +68,8 @@ export interface Adapter {
   build(routes: readonly AdapterRoute[], answering: Answering): Promise<Server>;
   /** Whether bearer-guard itself marks answers to query-token requests `Cache-Control: private`. */
   readonly marksQueryAnswers: boolean;
+  /** Whether a guard reached without authentication warns once (not the web entry's `authorize()`). */
+  readonly warnsWithoutAuthenticate: boolean;
 }
 
 /** The identity fields every app answers with. */
@@ -107,6 +109,7 @@ function nodeAdapter(index: number): Adapter {
     name: framework.name,
     kit: nodeKit,
     marksQueryAnswers: true,
+    warnsWithoutAuthenticate: true,
     build: (routes, answering) => {
       const handler: ErrorMiddleware =
         answering.kind === 'json'
@@ -123,6 +126,7 @@ function nodeAdapter(index: number): Adapter {
 const fastifyAdapter: Adapter = {
   name: 'Fastify',
   marksQueryAnswers: true,
+  warnsWithoutAuthenticate: true,
   kit: {
     authenticate: fastifyKit.authenticate,
     requireScopes: fastifyKit.requireScopes,
@@ -217,6 +221,7 @@ async function answerWeb(steps: readonly WebStep[], request: Request, answering:
 const webAdapter: Adapter = {
   name: 'web-standard Request',
   marksQueryAnswers: false,
+  warnsWithoutAuthenticate: false,
   kit: {
     authenticate: (verifier, options) => ({ kind: 'authenticate', authenticate: createWebAuthenticator(verifier, options) }),
     requireScopes: (...args) => ({ kind: 'guard', guard: requireScopes(...args) }),
