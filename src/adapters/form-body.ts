@@ -17,7 +17,8 @@ async function readText(request: Request, limit: number): Promise<string | undef
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      // Not awaited: cancelling one branch of a tee settles only once the application's branch is done too.
+      reader.cancel().catch(() => undefined);
       return undefined;
     }
     chunks.push(value);
