@@ -103,7 +103,7 @@ describe('an issuer resolver', () => {
   });
 
   it('may answer asynchronously', async () => {
-    const verifier = withResolver(async (req) => byHost(req));
+    const verifier = withResolver(async (req, claims) => byHost(req, claims));
     expect(await outcome(verifier.verify(await tokenOf(brandA, keyA), at('api.brand-a.example')))).toBe('accepted');
   });
 
