@@ -9,6 +9,7 @@
 import { AuthenticationRequiredError, InsufficientScopeError, type AuthError, type InsufficientScopeReason } from '../errors/auth-errors.js';
 import { issuedRealm } from '../verify/identity/issued-identity.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
+import { passedAuthenticate } from './passed-authenticate.js';
 import { publishRefusal, type RequestPlace } from './refusal.js';
 
 /** The key under which a guard made for a framework carries its framework-neutral {@link RouteGuard}. */
@@ -20,10 +21,10 @@ export interface RouteGuard {
   readonly name: string;
   /**
    * The refusal of `auth` (whatever a request holds) at `place`, or `undefined` when it passes; a refusal is
-   * published as an outcome. `authenticated` says that authentication ran for the request: without it, the
-   * first 401 of the guard also warns that authentication is missing.
+   * published as an outcome. With `warn`, the first 401 of the guard for a request that did not go through
+   * authentication (`place` is the framework's request object) also warns that authentication is missing.
    */
-  check(auth: unknown, place: RequestPlace, authenticated: boolean): AuthError | undefined;
+  check(auth: unknown, place: RequestPlace, warn: boolean): AuthError | undefined;
 }
 
 /**
@@ -74,11 +75,11 @@ export function createRouteGuard(
   let warned = false;
   return {
     name,
-    check(auth, place, authenticated) {
+    check(auth, place, warn) {
       const realm = issuedRealm(auth);
       if (realm === undefined) {
         const error = new AuthenticationRequiredError(unauthenticated);
-        if (!warned && !authenticated) {
+        if (!warned && warn && !passedAuthenticate(place)) {
           // Fail closed, and say why once: every request through this guard is answered 401.
           warned = true;
           const route = `${place.method ?? ''} ${(place.originalUrl ?? place.url ?? '').split('?')[0]}`.trim();

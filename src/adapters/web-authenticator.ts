@@ -67,7 +67,7 @@ export interface Authorize {
 function checkGuards(auth: unknown, ...guards: GuardHandle[]): void {
   const rules = guards.map((guard) => routeGuardOf(guard, 'authorize()'));
   for (const rule of rules) {
-    const error = rule.check(auth, {}, true);
+    const error = rule.check(auth, {}, false);
     if (error !== undefined) throw error;
   }
 }
@@ -139,7 +139,7 @@ async function run(authenticator: Authenticator, rules: readonly RouteGuard[], r
   const extracted = authenticator.read(await tokenRequestOf(request), place);
   const auth = extracted === undefined ? undefined : await authenticator.verify(extracted.token, contextOf(request), place);
   for (const rule of rules) {
-    const error = rule.check(auth, place, true);
+    const error = rule.check(auth, place, false);
     if (error !== undefined) throw error;
   }
   return auth;

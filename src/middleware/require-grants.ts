@@ -8,7 +8,6 @@
  */
 import type { ScopesOrRoles } from '../guards/check-grants.js';
 import type { GuardOptions, MatchGuardOptions } from '../access/guard-options.js';
-import { passedAuthenticate } from '../access/passed-authenticate.js';
 import { withRouteGuard, type GuardHandle, type RouteGuard } from '../access/route-guard.js';
 import { claimsGuard, rolesGuard, scopesGuard, scopesOrRolesGuard, type ClaimRule } from '../access/route-guards.js';
 import type { Middleware } from './handler-types.js';
@@ -18,7 +17,7 @@ export type GuardMiddleware = Middleware & GuardHandle;
 
 function toMiddleware(guard: RouteGuard): GuardMiddleware {
   const middleware: Middleware = function bearerGuardRequire(req, _res, next) {
-    const error = guard.check(req.auth, req, passedAuthenticate(req));
+    const error = guard.check(req.auth, req, true);
     if (error === undefined) next();
     else next(error);
   };

@@ -22,7 +22,7 @@ import { checkCaller } from './caller/check-caller.js';
 import { checkValidate } from './caller/check-validate.js';
 import { checkAudience } from './claims/check-audience.js';
 import { checkRequiredClaims } from './claims/check-required-claims.js';
-import { checkTimes, describeTimes, judgeTimes } from './claims/check-times.js';
+import { checkTimes, describeTimes, judgeTimes, type TokenTimes } from './claims/check-times.js';
 import type { VerifierConfig } from './config/verifier-config.js';
 import { checkHeader } from './format/check-header.js';
 import { decodeJws, type DecodedJws } from './format/decode-jws.js';
@@ -122,6 +122,12 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     });
   };
 
+  /** Caches an accepted verification and publishes it. */
+  const keep = (matched: Matched, key: KeyEntry, auth: AuthInfo, times: TokenTimes, nowMs: number, request: VerifyRequest | undefined): AuthInfo => {
+    if (cache !== undefined) cache.set(matched.token, { auth, times, key, source: matched.source }, nowMs, claims.toleranceSec);
+    return accepted(auth, false, request);
+  };
+
   /** From the key on: synchronous, but for an asynchronous `validate` rule. */
   const finish = (matched: Matched, found: KeyEntry | KeyMiss, request: VerifyRequest | undefined): AuthInfo | Promise<AuthInfo> => {
     const { token, jws, alg } = matched;
@@ -158,12 +164,14 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       );
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);
-      const done = (): AuthInfo => {
-        if (cache !== undefined) cache.set(token, { auth, times, key: found, source: matched.source }, nowMs, claims.toleranceSec);
-        return accepted(auth, false, request);
-      };
       const pending = config.validate === undefined ? undefined : checkValidate(config.validate, payload, jws.header);
-      return pending === undefined ? done() : pending.then(done, (error: unknown) => fail(error, 'caller', payload, request));
+      if (pending !== undefined) {
+        return pending.then(
+          () => keep(matched, found, auth, times, nowMs, request),
+          (error: unknown) => fail(error, 'caller', payload, request),
+        );
+      }
+      return keep(matched, found, auth, times, nowMs, request);
     } catch (error) {
       return fail(error, stage, payload, request);
     }

@@ -7,7 +7,6 @@
  */
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { GuardOptions, MatchGuardOptions } from '../../access/guard-options.js';
-import { passedAuthenticate } from '../../access/passed-authenticate.js';
 import { withRouteGuard, type GuardHandle, type RouteGuard } from '../../access/route-guard.js';
 import { claimsGuard, rolesGuard, scopesGuard, scopesOrRolesGuard, type ClaimRule } from '../../access/route-guards.js';
 import { isAuthError } from '../../errors/auth-errors.js';
@@ -20,7 +19,7 @@ export type FastifyGuard = preHandlerHookHandler & GuardHandle;
 
 function toPreHandler(guard: RouteGuard): FastifyGuard {
   const hook = function bearerGuardRequire(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
-    const error = guard.check(request.auth, request, passedAuthenticate(request));
+    const error = guard.check(request.auth, request, true);
     if (error === undefined) done();
     else done(error);
   };
