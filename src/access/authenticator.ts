@@ -54,8 +54,6 @@ export const AUTHENTICATE_OPTIONS: readonly string[] = ['tokenLocations', 'realm
 export interface Authenticator {
   /** The realm of its challenges. */
   readonly realm: string;
-  /** Which locations besides the header are enabled. */
-  readonly locations: { readonly query: boolean; readonly body: boolean };
   /**
    * The credential of `request`, or `undefined` when there is none and authentication is optional. Throws
    * `MissingTokenError` (none, not optional) or `InvalidRequestError` (malformed), published as outcomes.
@@ -107,8 +105,7 @@ export function createAuthenticator(
   }
   const realm = realmOption(given.realm ?? verifierRealm, 'realm', where);
   const optional = booleanOption(given.optional, 'optional', where) === true;
-  const locations = resolveLocations(given.tokenLocations, where);
-  const extractOptions = { ...locations, realm };
+  const extractOptions = { ...resolveLocations(given.tokenLocations, where), realm };
 
   const refuseCustom = (error: unknown, place: RequestPlace): unknown => {
     const fault = toVerifierFault(error);
@@ -133,7 +130,6 @@ export function createAuthenticator(
 
   return {
     realm,
-    locations,
     read(request, place) {
       let extracted: ExtractedToken | undefined;
       try {

@@ -94,24 +94,31 @@ export const authorize: Authorize = Object.assign(
   { check: checkGuards },
 );
 
-/** The path of a request, for outcome events (read only when somebody listens). */
+/** The request target in origin form (`/receipts/7?x=1`), as Node gives it. */
+function targetOf(request: Request): string {
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  return start === -1 ? '/' : url.slice(start);
+}
+
+/** Where a request is, for outcome events (its target read only when somebody listens). */
 function placeOf(request: Request): RequestPlace {
   return {
     method: request.method,
     get url() {
-      const url = request.url;
-      const start = url.indexOf('/', url.indexOf('//') + 2);
-      return start === -1 ? '/' : url.slice(start);
+      return targetOf(request);
     },
   };
 }
 
-/** The request context of the pipeline, read lazily. */
+/** The request context of the pipeline (the target in origin form, as on Node), read lazily. */
 function contextOf(request: Request): VerifyRequest {
   let headers: Record<string, string> | undefined;
   return {
     method: request.method,
-    url: request.url,
+    get url() {
+      return targetOf(request);
+    },
     get headers() {
       if (headers === undefined) {
         headers = {};

@@ -11,12 +11,14 @@ import {
   isAuthError,
   KeysUnavailableError,
   MAX_FORM_BODY_BYTES,
+  onVerifyEvent,
   requireRoles,
   requireScopes,
   toAuthResponse,
   type AuthInfo,
   type GuardHandle,
   type Verifier,
+  type VerifyEvent,
 } from '../../src/index.js';
 import { requireScopes as fastifyRequireScopes } from '../../src/adapters/fastify/index.js';
 import { createTestKey, signToken, type TestKey } from '../helpers/keys.js';
@@ -78,6 +80,22 @@ describe('createWebAuthenticator()', () => {
       const auth = await authenticateRequest(await withBearer({ scope: 'receipts.read' }), guard);
       expect((auth as AuthInfo).scopes).toEqual(['receipts.read']);
     }
+  });
+
+  it('publishes outcomes with the method and the path, never the origin or the query', async () => {
+    const events: VerifyEvent[] = [];
+    const stop = onVerifyEvent((event) => events.push(event));
+    try {
+      await authenticateRequest(new Request(`${URL_}?x=1`));
+      const expired = await signToken(key, { iss: ISSUER, aud: AUDIENCE }, { expiresIn: -3600 });
+      await authenticateRequest(new Request(`${URL_}?x=1`, { headers: { authorization: `Bearer ${expired}` } }));
+    } finally {
+      stop();
+    }
+    expect(events).toEqual([
+      { type: 'rejected', stage: 'credential', status: 401, reason: 'token_missing', method: 'GET', path: '/receipts/7' },
+      { type: 'rejected', stage: 'claims', status: 401, reason: 'token_expired', method: 'GET', path: '/receipts/7' },
+    ]);
   });
 
   it('rejects with the AuthError instead of answering it through check()', async () => {

@@ -6,9 +6,8 @@
  * the identity the request holds; refusals go to the framework's default answer (recording each error
  * first) or to its JSON error answer (`authErrorHandler()`, or the web entry's `Response`).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { Readable } from 'node:stream';
 import express5 from 'express';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import {
@@ -32,6 +31,7 @@ import {
   type WebAuthenticator,
 } from '../../src/index.js';
 import * as fastifyKit from '../../src/adapters/fastify/index.js';
+import { sendResponse, toRequest } from './fetch-bridge.js';
 import { FRAMEWORKS } from './frameworks.js';
 
 /** One element of a route's chain, as the framework's kit made it. */
@@ -171,26 +171,6 @@ type WebStep =
   | { readonly kind: 'guard'; readonly guard: GuardHandle }
   | { readonly kind: 'forge' }
   | { readonly kind: 'json' };
-
-/** A node:http request as a web-standard `Request` (header lines kept as they came, body streamed). */
-export function toRequest(req: IncomingMessage): Request {
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  return new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
-    method,
-    headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-  } as RequestInit);
-}
-
-/** Writes a web-standard `Response` to a node:http response. */
-export async function sendResponse(response: Response, res: ServerResponse): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(body);
-}
 
 async function answerWeb(steps: readonly WebStep[], request: Request, answering: Answering): Promise<Response> {
   const guards = steps.flatMap((step) => (step.kind === 'guard' ? [step.guard] : []));
