@@ -64,6 +64,7 @@ export class ResolvedIssuers implements IssuerSelector<KeySource> {
     return new Set(list as string[]);
   }
 
+  /** Matches `iss` against the issuers the resolver `allowed` for this request (none without an answer). */
   match(iss: unknown, _tid: unknown, allowed?: ReadonlySet<string>): IssuerMatch<KeySource> {
     if (typeof iss !== 'string' || allowed === undefined || !allowed.has(iss)) return { matched: false, reason: 'issuer_mismatch' };
     return { matched: true, issuer: iss, rule: this.#rule(iss) };
