@@ -1,7 +1,9 @@
 /**
- * bearer-guard: OAuth 2.0 access-token protection for Express and Connect.
+ * bearer-guard: OAuth 2.0 access-token protection for Express and Connect, web-standard `Request`s
+ * (`createWebAuthenticator`) and Fastify (`bearer-guard/fastify`).
  *
- * middleware/ (the only code touching req/res) → request/ (the credential) → verify/ (the pipeline:
+ * middleware/ and adapters/ (the only code touching framework requests) → access/ (authentication and
+ * route guards, framework neutral) → request/ (the credential) → verify/ (the pipeline:
  * format → issuer → key → signature → claims → binding → identity → caller) → guards/ (scopes, roles).
  * profiles/ holds one object per issuer family and its preset; verifier/ assembles a verifier.
  *
@@ -60,6 +62,9 @@ export type {
 } from './verifier/verifier-status.js';
 export type { Verifier } from './verify/verifier.js';
 export type { PresetOptions, VerifierOptions } from './verify/verifier-options.js';
+export type { ValidateRule } from './verify/caller/check-validate.js';
+export type { PublicKeyInput, PublicKeys } from './verify/config/resolve-public-keys.js';
+export type { IssuerResolver, ResolverRequest } from './verify/issuer/issuer-resolver.js';
 export type { VerifyRequest } from './request/verify-request.js';
 export type { AuthInfo } from './verify/identity/auth-info.js';
 export type { ClaimLocationLists, ClaimLocations, ClaimPath, ClaimPathList } from './verify/identity/claim-types.js';
@@ -95,10 +100,27 @@ export {
 } from './guards/check-grants.js';
 
 export { authenticate, type AuthenticateOptions } from './middleware/authenticate.js';
-export { requireRoles, requireScopes, requireScopesOrRoles } from './middleware/require-grants.js';
-export type { GuardOptions, MatchGuardOptions } from './middleware/guard-options.js';
+export {
+  requireClaims,
+  requireRoles,
+  requireScopes,
+  requireScopesOrRoles,
+  type GuardMiddleware,
+} from './middleware/require-grants.js';
+export type { GuardOptions, MatchGuardOptions } from './access/guard-options.js';
+export type { ClaimRule } from './access/route-guards.js';
+export type { GuardHandle } from './access/route-guard.js';
 export { authErrorHandler, toAuthErrorBody, type AuthErrorBody } from './middleware/error-handler.js';
 export { getAuth } from './middleware/get-auth.js';
+export {
+  authorize,
+  createWebAuthenticator,
+  MAX_FORM_BODY_BYTES,
+  toAuthResponse,
+  type Authorize,
+  type OptionalWebAuthenticator,
+  type WebAuthenticator,
+} from './adapters/web-authenticator.js';
 export type { AuthRequest, ErrorMiddleware, Middleware, NextFunction } from './middleware/handler-types.js';
 
 export {

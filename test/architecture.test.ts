@@ -14,6 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['index.ts'],
   ['defaults.ts', 'testing', 'cli'],
   ['middleware', 'adapters'],
+  ['access'],
   ['guards'],
   ['verifier'],
   ['profiles'],

@@ -53,7 +53,7 @@ afterAll(async () => {
   if (pkg !== undefined) await rm(pkg, { recursive: true, force: true });
 });
 
-const RUNNABLE = ['express-minimal', 'connect-http', 'scopes-and-roles', 'custom-json-errors'];
+const RUNNABLE = ['express-minimal', 'connect-http', 'scopes-and-roles', 'custom-json-errors', 'fastify-plugin', 'web-standard'];
 const NEEDS_TENANT = ['entra-single-tenant', 'entra-multi-tenant'];
 
 describe('examples', () => {

@@ -166,6 +166,15 @@ describe('the installed package', () => {
     expect(report.format).toBe('opaque');
   });
 
+  it('loads bearer-guard/fastify through import() and require() where fastify is not installed', async () => {
+    expect(existsSync(join(consumer, 'node_modules', 'fastify'))).toBe(false);
+    const source = (load: string) =>
+      `${load}; console.log(JSON.stringify({ plugin: typeof f.bearerGuard, hook: typeof f.authenticate, guard: typeof f.requireScopes }));`;
+    const esm = await probe('esm', source(`const f = await import('${manifest.name}/fastify')`));
+    const cjs = await probe('cjs', source(`const f = require('${manifest.name}/fastify')`));
+    for (const result of [esm, cjs]) expect(result).toEqual({ plugin: 'function', hook: 'function', guard: 'function' });
+  });
+
   it('type-checks a TypeScript consumer against the installed declarations, req.auth included', async () => {
     const types = join(consumer, 'node_modules', '@types');
     mkdirSync(types, { recursive: true });

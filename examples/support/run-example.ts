@@ -37,8 +37,8 @@ export interface ExampleCheck {
 export interface ExampleDefinition {
   /** The audience of the example API. */
   audience: string;
-  /** Builds the request listener (an Express or Connect app) for verifier options. */
-  createApp: (options: VerifierOptions) => RequestListener;
+  /** Builds the request listener (an Express or Connect app, a ready Fastify app, a bridged fetch handler). */
+  createApp: (options: VerifierOptions) => RequestListener | Promise<RequestListener>;
   /** The self-check requests. */
   checks: readonly ExampleCheck[];
   /** The request shown with a ready-made token when serving with a test issuer. */
@@ -58,7 +58,7 @@ function close(server: Server): Promise<void> {
 
 async function check(definition: ExampleDefinition): Promise<boolean> {
   const issuer = await createTestIssuer({ audience: definition.audience });
-  const server = createServer(definition.createApp(issuer.verifierOptions()));
+  const server = createServer(await definition.createApp(issuer.verifierOptions()));
   const port = await listen(server, 0, '127.0.0.1');
   let failures = 0;
   try {
@@ -102,12 +102,12 @@ async function serve(definition: ExampleDefinition): Promise<void> {
   const { ISSUER: issuerUrl, AUDIENCE: audience, JWKS_URI: jwksUri } = process.env;
   if (issuerUrl !== undefined && issuerUrl !== '' && audience !== undefined && audience !== '') {
     const options: VerifierOptions = { issuer: issuerUrl, audience, ...(jwksUri ? { jwksUri } : {}) };
-    const bound = await listen(createServer(definition.createApp(options)), port);
+    const bound = await listen(createServer(await definition.createApp(options)), port);
     console.log(`Listening on http://localhost:${bound} (issuer ${issuerUrl}, audience ${audience}). Ctrl-C stops.`);
     return;
   }
   const issuer = await createTestIssuer({ audience: definition.audience });
-  const bound = await listen(createServer(definition.createApp(issuer.verifierOptions())), port);
+  const bound = await listen(createServer(await definition.createApp(issuer.verifierOptions())), port);
   const token = await issuer.sign(definition.tryIt.claims);
   console.log(`Listening on http://localhost:${bound} with a local test issuer at ${issuer.url}. Ctrl-C stops.`);
   console.log('Try:');

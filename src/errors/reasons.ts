@@ -120,7 +120,12 @@ export type InvalidDpopProofReason =
   | 'dpop_nonce_invalid';
 
 /** Why a valid token was refused by a guard (answered 403 `insufficient_scope`). */
-export type InsufficientScopeReason = 'scope_missing' | 'role_missing' | 'scope_or_role_missing';
+export type InsufficientScopeReason =
+  | 'scope_missing'
+  | 'role_missing'
+  | 'scope_or_role_missing'
+  /** A route's claim rule (`requireClaims`) refused the token, or threw. */
+  | 'claim_rule_failed';
 
 /** Why the issuer's keys could not be used (answered 503; a server-side fault, never a 401). */
 export type KeysUnavailableReason =
@@ -244,6 +249,7 @@ export const DESCRIPTIONS: Record<AuthErrorReason, string> = {
   scope_missing: 'The access token lacks a required scope',
   role_missing: 'The access token lacks a required role',
   scope_or_role_missing: 'The access token lacks a required scope or role',
+  claim_rule_failed: 'The access token does not meet a claim requirement of this resource',
   jwks_unavailable: 'The token signing keys are temporarily unavailable',
   metadata_unavailable: 'The token issuer metadata is temporarily unavailable',
   introspection_unavailable: 'Token introspection is temporarily unavailable',

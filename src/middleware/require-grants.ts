@@ -1,55 +1,27 @@
 /**
- * Per-route guards: `requireScopes`, `requireRoles`, `requireScopesOrRoles`. Each fails closed: without an
- * identity attached by `authenticate()` it answers 401 ({@link AuthenticationRequiredError}); with one that
- * lacks the grant, 403 `insufficient_scope` whose `scope` attribute lists every required value that is an
- * RFC 6750 scope token (`err.scope` lists them all).
+ * Per-route guards for Express and Connect: `requireScopes`, `requireRoles`, `requireScopesOrRoles`,
+ * `requireClaims`. Each fails closed: without an identity attached by `authenticate()` it answers 401
+ * ({@link AuthenticationRequiredError}); with one that lacks the grant, 403 `insufficient_scope` whose `scope`
+ * attribute lists every required value that is an RFC 6750 scope token (`err.scope` lists them all). The
+ * rules themselves are framework neutral (`access/route-guards.ts`); each middleware also carries its rule,
+ * so the web-standard entry accepts the same guards.
  */
-import { AuthenticationRequiredError, InsufficientScopeError, type InsufficientScopeReason } from '../errors/auth-errors.js';
-import { hasGrants, toRequirement, type ScopesOrRoles } from '../guards/check-grants.js';
-import type { AuthInfo } from '../verify/identity/auth-info.js';
+import type { ScopesOrRoles } from '../guards/check-grants.js';
+import type { GuardOptions, MatchGuardOptions } from '../access/guard-options.js';
+import { withRouteGuard, type GuardHandle, type RouteGuard } from '../access/route-guard.js';
+import { claimsGuard, rolesGuard, scopesGuard, scopesOrRolesGuard, type ClaimRule } from '../access/route-guards.js';
 import type { Middleware } from './handler-types.js';
-import { issuedRealm } from '../verify/identity/issued-identity.js';
-import { failArgument } from '../options/option-checks.js';
-import { resolveGuardOptions, type GuardOptions, type MatchGuardOptions } from './guard-options.js';
-import { publishRefusal } from './outcome.js';
-import { passedAuthenticate } from './passed-authenticate.js';
 
-function createGuard(
-  name: string,
-  required: readonly string[],
-  reason: InsufficientScopeReason,
-  unauthenticatedRealm: string,
-  allows: (auth: AuthInfo) => boolean,
-): Middleware {
-  const unauthenticated = { realm: unauthenticatedRealm };
-  let warned = false;
-  return function bearerGuardRequire(req, _res, next) {
-    const auth = req.auth;
-    const realm = issuedRealm(auth);
-    if (realm === undefined) {
-      const error = new AuthenticationRequiredError(unauthenticated);
-      if (!warned && !passedAuthenticate(req)) {
-        // Fail closed, and say why once: every request through this guard is answered 401.
-        warned = true;
-        const route = `${req.method ?? ''} ${(req as { originalUrl?: string }).originalUrl?.split('?')[0] ?? ''}`.trim();
-        process.emitWarning(
-          `${name} on ${route} ran without an identity from authenticate(): every request is answered 401. ` +
-            'Mount authenticate() before the guard (app.use(authenticate(options)) or on the route, first).',
-          { type: 'BearerGuardWarning', code: 'BEARER_GUARD_NO_AUTHENTICATE' },
-        );
-      }
-      publishRefusal(error, 'guard', req);
-      next(error);
-      return;
-    }
-    if (allows(auth!)) {
-      next();
-      return;
-    }
-    const error = new InsufficientScopeError(reason, { realm, scope: required });
-    publishRefusal(error, 'guard', req);
-    next(error);
+/** A route guard: Express and Connect middleware, also accepted by the web-standard entry. */
+export type GuardMiddleware = Middleware & GuardHandle;
+
+function toMiddleware(guard: RouteGuard): GuardMiddleware {
+  const middleware: Middleware = function bearerGuardRequire(req, _res, next) {
+    const error = guard.check(req.auth, req, true);
+    if (error === undefined) next();
+    else next(error);
   };
+  return withRouteGuard(middleware, guard);
 }
 
 /**
@@ -60,10 +32,8 @@ function createGuard(
  * app.post('/receipts', requireScopes('receipts.write'), handler);
  * app.get('/reports', requireScopes(['reports.read', 'reports.export'], { match: 'any' }), handler);
  */
-export function requireScopes(scopes: string | readonly string[], options?: MatchGuardOptions): Middleware {
-  const required = toRequirement(scopes, 'scopes', 'requireScopes()', 'scope');
-  const { match, realm } = resolveGuardOptions(options, 'requireScopes()', true);
-  return createGuard('requireScopes()', required, 'scope_missing', realm, (auth) => hasGrants(auth.scopes, required, match));
+export function requireScopes(scopes: string | readonly string[], options?: MatchGuardOptions): GuardMiddleware {
+  return toMiddleware(scopesGuard(scopes, options));
 }
 
 /**
@@ -74,10 +44,8 @@ export function requireScopes(scopes: string | readonly string[], options?: Matc
  * @example
  * app.delete('/receipts/:id', requireRoles('Receipts.Admin'), handler);
  */
-export function requireRoles(roles: string | readonly string[], options?: MatchGuardOptions): Middleware {
-  const required = toRequirement(roles, 'roles', 'requireRoles()', 'role');
-  const { match, realm } = resolveGuardOptions(options, 'requireRoles()', true);
-  return createGuard('requireRoles()', required, 'role_missing', realm, (auth) => hasGrants(auth.roles, required, match));
+export function requireRoles(roles: string | readonly string[], options?: MatchGuardOptions): GuardMiddleware {
+  return toMiddleware(rolesGuard(roles, options));
 }
 
 /**
@@ -89,20 +57,20 @@ export function requireRoles(roles: string | readonly string[], options?: MatchG
  * @example
  * app.get('/receipts/:id', requireScopesOrRoles({ scopes: ['receipts.read'], roles: ['Receipts.Read.All'] }), h);
  */
-export function requireScopesOrRoles(required: ScopesOrRoles, options?: GuardOptions): Middleware {
-  if (typeof required !== 'object' || required === null || Array.isArray(required)) {
-    failArgument('required', 'must be an object { scopes?, roles? }', 'requireScopesOrRoles()');
-  }
-  for (const key of Object.keys(required)) {
-    if (key !== 'scopes' && key !== 'roles') failArgument(`required.${key}`, 'is not a known member', 'requireScopesOrRoles()');
-  }
-  const scopes = toRequirement(required.scopes ?? [], 'scopes', 'requireScopesOrRoles()', 'scope', true);
-  const roles = toRequirement(required.roles ?? [], 'roles', 'requireScopesOrRoles()', 'role', true);
-  if (scopes.length + roles.length === 0) {
-    failArgument('required', 'needs at least one scope or role', 'requireScopesOrRoles()');
-  }
-  const { realm } = resolveGuardOptions(options, 'requireScopesOrRoles()', false);
-  return createGuard('requireScopesOrRoles()', [...scopes, ...roles], 'scope_or_role_missing', realm, (auth) =>
-    hasGrants(auth.scopes, scopes, 'any') || hasGrants(auth.roles, roles, 'any'),
-  );
+export function requireScopesOrRoles(required: ScopesOrRoles, options?: GuardOptions): GuardMiddleware {
+  return toMiddleware(scopesOrRolesGuard(required, options));
+}
+
+/**
+ * Requires the identity to pass `rule`, a per-route authorization rule over any claim: 403
+ * `insufficient_scope` (reason `claim_rule_failed`, no `scope` attribute) unless `rule` returns exactly
+ * `true`. `rule` gets a frozen, own-member-only view of `req.auth` (its `payload` and `header` included),
+ * so an inherited or polluted member never satisfies it; a rule that throws refuses the request (403,
+ * never 500) and its error goes to the debug log (`NODE_DEBUG=bearer-guard`).
+ *
+ * @example
+ * app.post('/payouts', requireClaims((auth) => auth.payload.acr === 'mfa'), handler);
+ */
+export function requireClaims(rule: ClaimRule, options?: GuardOptions): GuardMiddleware {
+  return toMiddleware(claimsGuard(rule, options));
 }

@@ -122,7 +122,9 @@ export function extractToken(request: TokenRequest, options: ExtractTokenOptions
     if (Array.isArray(authorization) || (rawHeaders !== undefined && countAuthorizationLines(rawHeaders) > 1)) {
       fail('authorization_multiple', realm);
     }
-    header = fromHeader(authorization as string, realm, options);
+    // A hand-built request (another framework, a test) may hold anything: never a TypeError, a 400.
+    if (typeof authorization !== 'string') fail('authorization_malformed', realm);
+    header = fromHeader(authorization, realm, options);
   }
   const query = url === undefined ? undefined : queryToken(url, realm);
   const body = fromBody(request, headers, realm);

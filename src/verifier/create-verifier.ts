@@ -1,23 +1,17 @@
 /**
- * `createVerifier`: assembly only. Options are validated into plain data (`resolveOptions`), the issuer
- * family is looked up, key sources and the issuer matcher are built (sharing key stores process-wide), the
- * cache is created, and the pipeline (`verify-token.ts`) is assembled from them. The order of the checks
- * lives in the pipeline, not here.
+ * `createVerifier`: assembly only. One option set is assembled by `assembleVerifier` (options validated
+ * into plain data, the issuer family, key sources shared process-wide, the issuer stage, the cache, the
+ * pipeline of `verify-token.ts`); a list of option sets by `assembleIssuers`, which selects a set by the
+ * token's `iss`. The order of the checks lives in the pipeline, not here.
  */
-import { FAMILIES } from '../profiles/families.js';
 import type { VerifyRequest } from '../request/verify-request.js';
-import { createBinding, type CredentialSchemes } from '../verify/binding/check-binding.js';
-import { NonceSource } from '../verify/binding/dpop-nonce.js';
-import { MemoryReplayStore } from '../verify/binding/replay-store.js';
-import { TokenCache } from '../verify/cache/token-cache.js';
-import { resolveOptions } from '../verify/config/resolve-options.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
-import { IssuerMatcher } from '../verify/issuer/match-issuer.js';
-import { createDiscoveredKeySource, createStaticKeySource, type KeySource } from '../verify/keys/key-source.js';
 import type { Verifier } from '../verify/verifier.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
-import { createPipeline, type VerifyNow } from '../verify/verify-token.js';
-import { assembleIntrospection } from './assemble-introspection.js';
+import type { CredentialSchemes } from '../verify/binding/check-binding.js';
+import type { VerifyNow } from '../verify/verify-token.js';
+import { assembleVerifier } from './assemble-verifier.js';
+import { assembleIssuers } from './multi-issuer.js';
 import { readyAll } from './ready.js';
 import { toVerifierStatus, type VerifierStatus } from './verifier-status.js';
 
@@ -48,8 +42,8 @@ export interface BearerVerifier extends Verifier {
    */
   status(): VerifierStatus;
   /**
-   * @internal Verifies without a promise when the key is at hand; throws `AuthError`. A check trace, when
-   * given, hears every check (the CLI's `verify`).
+   * @internal Verifies without a promise when nothing needs waiting for; throws `AuthError`. A check trace,
+   * when given, hears every check (the CLI's `verify`).
    */
   readonly [VERIFY_NOW]: VerifyNow;
   /** @internal The `DPoP` and `MTLS_POP` schemes `authenticate()` accepts, and the DPoP challenge. */
@@ -57,44 +51,19 @@ export interface BearerVerifier extends Verifier {
 }
 
 /**
- * Creates a verifier for access tokens of the configured issuer(s) and audience(s). Throws a
- * `TypeError` naming the option when `options` are invalid.
+ * Creates a verifier for access tokens of the configured issuer(s) and audience(s). Given a list of option
+ * sets, each for its own issuers with its own rules, the token's `iss` selects exactly one set before
+ * anything else is judged. Throws a `TypeError` naming the option when `options` are invalid.
  *
  * @example
  * const verifier = createVerifier({ issuer: 'https://login.example.com/', audience: 'api://receipts' });
  * const auth = await verifier.verify(token); // auth.clientId, auth.scopes, auth.roles…
+ * const both = createVerifier([auth0({ domain, audience }), entraId({ tenantId, clientId })]);
  */
-export function createVerifier(options: VerifierOptions): BearerVerifier {
-  const config = resolveOptions(options, [...FAMILIES.keys()]);
-  const family = FAMILIES.get(config.profile)!;
-  // Everything is valid: only now are key stores created or shared.
-  const shared = config.jwksUri === undefined ? undefined : createStaticKeySource(config.jwksUri, config.keys);
-  const rules = config.issuers.map((issuer) => {
-    const tenant = family.tenantOfIssuer(issuer);
-    return {
-      configured: issuer,
-      target: shared ?? createDiscoveredKeySource(issuer, config.keys),
-      ...(tenant === undefined ? {} : { tenant }),
-    };
-  });
-  const sources = new Map<string, KeySource>(rules.map((rule) => [rule.configured, rule.target]));
-  const { dpop, mtls } = config;
-  const binding = createBinding({
-    realm: config.realm,
-    toleranceSec: config.claims.toleranceSec,
-    dpop,
-    mtls,
-    replayStore: dpop === undefined ? undefined : (dpop.replayStore ?? new MemoryReplayStore()),
-    nonces: dpop?.nonce === undefined ? undefined : new NonceSource(dpop.nonce),
-  });
-  const verifyNow = createPipeline({
-    config,
-    family,
-    issuers: new IssuerMatcher(rules, config.excludedTenants),
-    cache: config.cache === false ? undefined : new TokenCache(config.cache),
-    introspector: assembleIntrospection(config, family),
-    binding,
-  });
+export function createVerifier(options: VerifierOptions | readonly VerifierOptions[]): BearerVerifier {
+  const { config, verifyNow, sources, binding } = Array.isArray(options)
+    ? assembleIssuers(options as readonly VerifierOptions[])
+    : assembleVerifier(options as VerifierOptions);
   return {
     realm: config.realm,
     [VERIFY_NOW]: verifyNow,
@@ -106,7 +75,7 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
         return Promise.reject(error);
       }
     },
-    ready: () => readyAll([...new Set(sources.values())]),
-    status: () => toVerifierStatus(sources, Date.now()),
+    ready: () => readyAll([...new Set(sources().values())]),
+    status: () => toVerifierStatus(sources(), Date.now()),
   };
 }

@@ -6,6 +6,9 @@ import type { DecryptionOptions } from './format/decryption-options.js';
 import type { IssuerProfile } from './issuer-family.js';
 import type { IntrospectionOptions } from '../introspection/introspection-options.js';
 import type { DpopOptions, MtlsOptions } from './config/binding-options.js';
+import type { ValidateRule } from './caller/check-validate.js';
+import type { PublicKeys } from './config/resolve-public-keys.js';
+import type { IssuerResolver } from './issuer/issuer-resolver.js';
 
 
 /** Options of {@link createVerifier}. Every duration is in the unit its name or description states. */
@@ -13,9 +16,15 @@ export interface VerifierOptions {
   /**
    * Accepted issuer(s), matched exactly against `iss`. A value containing the literal `{tenantid}` is an
    * Entra-style multi-tenant template: it matches an `iss` whose tenant segment equals the token's `tid`
-   * (and then `jwksUri` is required).
+   * (and then `jwksUri` or `publicKeys` is required). An issuer URL must not hold a query or a fragment
+   * (RFC 8414 §2).
+   *
+   * Or an issuer resolver, for issuers that depend on the request (one API behind many custom domains):
+   * called for each request with a frozen view of the request and the token's UNVERIFIED claims, it answers
+   * the issuer URL(s) allowed for that request; the token is then verified as usual against that issuer's
+   * discovered keys (or `jwksUri` / `publicKeys`). Answer from your own list, never from the claims alone.
    */
-  issuer: string | readonly string[];
+  issuer: string | readonly string[] | IssuerResolver;
   /** Accepted audience(s); the token's `aud` (string or array) must contain one of them. */
   audience: string | readonly string[];
   /**
@@ -24,6 +33,15 @@ export interface VerifierOptions {
    * appended to it. HTTPS only, except on loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`).
    */
   jwksUri?: string;
+  /**
+   * Verification keys given here instead of fetched: JWKs, a JWK Set (`{ keys: [...] }`), Node
+   * `KeyObject`s, or PEM strings (an SPKI public key or an X.509 certificate, whose validity dates and
+   * chain are not looked at). No network request is ever made. Checked at creation like a fetched set (a
+   * key that would be skipped is a `TypeError`). A token's `kid` picks the keys with that `kid`; a key
+   * without one (a PEM) matches any `kid` when it is the only key for the token's algorithm. Excludes
+   * `jwksUri`.
+   */
+  publicKeys?: PublicKeys;
   /**
    * Allowed `alg` values. Only asymmetric algorithms are supported; `none` and `HS*` are refused.
    * @default ['RS256','RS384','RS512','PS256','PS384','PS512','ES256','ES384','ES512','EdDSA','Ed25519']
@@ -45,8 +63,9 @@ export interface VerifierOptions {
    */
   maxTokenAge?: number;
   /**
-   * Require the RFC 9068 header `typ: at+jwt` (also `application/at+jwt`, any case). By default `typ` may be
-   * absent, `JWT` or `at+jwt`; any other value is refused.
+   * Require the RFC 9068 header `typ: at+jwt` (also `application/at+jwt`, any case), and the claims RFC 9068
+   * §2.2 requires: `iss`, `exp`, `aud`, `sub`, `client_id`, `iat` and `jti` present, `sub`, `client_id` and
+   * `jti` strings. By default `typ` may be absent, `JWT` or `at+jwt`; any other value is refused.
    * @default undefined
    */
   requiredTokenType?: 'at+jwt';
@@ -70,6 +89,14 @@ export interface VerifierOptions {
   excludedTenants?: readonly string[];
   /** Claims that must be present with exactly this value, e.g. `{ token_use: 'access' }`. */
   requiredClaims?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * A rule every verified token must pass, with frozen, own-member-only views of its payload and header:
+   * anything but `true` (or a promise of `true`), and a throw or a rejection, refuses the token as 401
+   * `invalid_token`, reason `claim_invalid` (a throw's error goes to the debug log). It runs when a token
+   * is verified, not on verified-token cache hits: keep it a function of the token (or set `cache: false`).
+   * Per-route rules belong in `requireClaims()` (403).
+   */
+  validate?: ValidateRule;
   /**
    * Where scopes, roles, client id and tenant live. Each list given replaces the generic default of that
    * name; a preset returns all four lists, so extend one with `claims: { ...preset.claims, roles: [...] }`.

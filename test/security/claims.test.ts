@@ -152,12 +152,15 @@ describe('CL-08 audience', () => {
 });
 
 describe('CL-09 RFC 9068 claims', () => {
-  it('requires typ at+jwt but not sub, client_id or jti under the rfc9068 preset (presence of those is the issuer\'s duty)', async () => {
+  it('requires typ at+jwt and the claims of RFC 9068 §2.2 (sub, client_id, jti as strings; iat) under the rfc9068 preset', async () => {
     const verifier = verifierOf(issuer, { ...rfc9068({ issuer: issuer.url, audience: AUDIENCE, jwksUri: issuer.jwksUri }), cache: false });
     const bare = { iss: issuer.url, aud: AUDIENCE };
-    expect(await verdict(verifier, await signToken(ring.rs256, bare, { now: NOW, header: { typ: 'at+jwt' } }))).toBe('ok');
-    expect(await verdict(verifier, await signToken(ring.rs256, bare, { now: NOW }))).toBe('401 token_type_invalid');
-    expect(await verdict(verifier, await signToken(ring.rs256, bare, { now: NOW, header: { typ: 'JWT' } }))).toBe('401 token_type_invalid');
+    const complete = { ...bare, sub: 'payments', client_id: 'payments', jti: 'j-1' };
+    expect(await verdict(verifier, await signToken(ring.rs256, complete, { now: NOW, header: { typ: 'at+jwt' } }))).toBe('ok');
+    expect(await verdict(verifier, await signToken(ring.rs256, bare, { now: NOW, header: { typ: 'at+jwt' } }))).toBe('401 claim_missing');
+    expect(await verdict(verifier, await signToken(ring.rs256, { ...complete, jti: 7 as unknown as string }, { now: NOW, header: { typ: 'at+jwt' } }))).toBe('401 claim_invalid');
+    expect(await verdict(verifier, await signToken(ring.rs256, complete, { now: NOW }))).toBe('401 token_type_invalid');
+    expect(await verdict(verifier, await signToken(ring.rs256, complete, { now: NOW, header: { typ: 'JWT' } }))).toBe('401 token_type_invalid');
   });
 });
 

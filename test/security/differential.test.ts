@@ -146,8 +146,8 @@ function joseOptions(mode: Mode): JWTVerifyOptions {
     audience: AUDIENCE,
     algorithms: [...DEFAULTS.algorithms],
     clockTolerance: TOLERANCE,
-    requiredClaims: ['exp'],
-    ...(mode === 'at+jwt' ? { typ: 'at+jwt' } : {}),
+    // at+jwt: RFC 9068 §2.2's claims too (bearer-guard also wants sub, client_id and jti to be strings).
+    ...(mode === 'at+jwt' ? { typ: 'at+jwt', requiredClaims: ['exp', 'sub', 'client_id', 'iat', 'jti'] } : { requiredClaims: ['exp'] }),
   };
 }
 

@@ -35,7 +35,7 @@ function recorder(): { trace: CheckTrace; heard: Heard[] } {
 async function traced(options: VerifierOptions, token: string): Promise<{ heard: Heard[]; error: AuthError | undefined }> {
   const { trace, heard } = recorder();
   try {
-    await createVerifier(options)[VERIFY_NOW](token, undefined, trace);
+    await createVerifier(options)[VERIFY_NOW](token, undefined, { trace });
     return { heard, error: undefined };
   } catch (error) {
     if (!isAuthError(error)) throw error;
@@ -117,13 +117,13 @@ describe('the check trace', () => {
     const verifier = createVerifier(options);
     const token = await issuer.sign({ token_use: 'access' });
     const first = recorder();
-    await verifier[VERIFY_NOW](token, undefined, first.trace);
+    await verifier[VERIFY_NOW](token, undefined, { trace: first.trace });
     expect(first.heard.map((entry) => entry.detail)).toContain('token_use "access" as required');
     // The cache admits a token seen again: verify until a hit answers.
     let hit: Heard[] = [];
     for (let i = 0; i < 3 && hit.length !== 1; i++) {
       const again = recorder();
-      await verifier[VERIFY_NOW](token, undefined, again.trace);
+      await verifier[VERIFY_NOW](token, undefined, { trace: again.trace });
       hit = again.heard;
     }
     expect(hit).toEqual([{ stage: 'claims', passed: true, detail: expect.stringMatching(/^verified before \(cache\); now \d+, exp \d+ \(in \d+ min\)/) }]);

@@ -412,7 +412,8 @@ describe('typ', () => {
   it.each([['at+jwt'], ['application/at+jwt'], ['AT+JWT'], ['Application/AT+JWT']])(
     'accepts typ %s when at+jwt is required',
     async (typ) => {
-      await expect(verifier({ requiredTokenType: 'at+jwt' }).verify(await mint({}, { typ }))).resolves.toBeDefined();
+      const claims = { sub: 'payments', client_id: 'payments', jti: 'j-1' }; // RFC 9068 §2.2
+      await expect(verifier({ requiredTokenType: 'at+jwt' }).verify(await mint(claims, { typ }))).resolves.toBeDefined();
     },
   );
 

@@ -89,7 +89,7 @@ export async function runChecks(token: string, verifier: BearerVerifier, guards:
     const extracted = extractToken({ method: 'GET', url: '/', headers }, { realm: verifier.realm });
     trace.passed('credential', 'Authorization: Bearer and a token of RFC 6750 b64token characters');
     const request: VerifyRequest = { method: 'GET', url: '/', headers };
-    auth = await verifier[VERIFY_NOW](extracted!.token, request, trace);
+    auth = await verifier[VERIFY_NOW](extracted!.token, request, { trace });
   } catch (error) {
     if (!isAuthError(error)) throw error;
     if (checks.length === 0) trace.refused('credential', error, 'the token holds characters outside RFC 6750 b64token');

@@ -190,6 +190,11 @@ export class TokenCache {
     this.#entries.set(entry.id, entry);
   }
 
+  /** True when `token` has an entry (which `lookup` may still find expired): a cheap routing hint. */
+  holds(token: string): boolean {
+    return this.#index.find(token) !== undefined;
+  }
+
   /** Drops `entry`. */
   drop(entry: CachedToken): void {
     this.#entries.delete(entry.id);

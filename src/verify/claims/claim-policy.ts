@@ -12,4 +12,6 @@ export interface ClaimPolicy {
   readonly audienceClaim: 'aud' | 'client_id';
   /** Claims that must be present with exactly this value. */
   readonly requiredClaims: readonly (readonly [string, string | number | boolean])[];
+  /** RFC 9068 §2.2 (with `requiredTokenType: 'at+jwt'`): `sub`, `client_id`, `jti` strings, `iat` present. */
+  readonly accessTokenClaims: boolean;
 }

@@ -9,6 +9,7 @@ import { resolveIntrospectionOptions } from '../../introspection/introspection-o
 import {
   booleanOption,
   fail,
+  functionOption,
   numberOption,
   oneOf,
   optionsObject,
@@ -24,6 +25,9 @@ import { getAlgorithmSpec, isForbiddenAlgorithm, SUPPORTED_ALGORITHMS } from '..
 import { resolveKeyOptions } from '../keys/key-options.js';
 import type { VerifierOptions } from '../verifier-options.js';
 import { resolveDpopOptions, resolveMtlsOptions } from './binding-options.js';
+import type { ValidateRule } from '../caller/check-validate.js';
+import type { IssuerResolver } from '../issuer/issuer-resolver.js';
+import { resolvePublicKeys } from './resolve-public-keys.js';
 import type { VerifierConfig } from './verifier-config.js';
 
 /** Default leeway on `exp`, `nbf` and `iat`, in seconds. */
@@ -40,7 +44,8 @@ export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
 export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
   'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
   'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
-  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'introspection', 'decryption', 'dpop', 'mtls',
+  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'introspection', 'decryption', 'dpop', 'mtls', 'publicKeys',
+  'validate',
 ]);
 
 function resolveAlgorithms(value: unknown): Set<string> {
@@ -64,15 +69,18 @@ function resolveJwksUri(value: unknown): string | undefined {
   return url.href;
 }
 
-function resolveIssuers(value: unknown, jwksUri: string | undefined): string[] {
+/** `keys`: where keys come from when not discovered (`jwksUri` or `publicKeys`), if anywhere. */
+function resolveIssuers(value: unknown, keys: 'jwksUri' | 'publicKeys' | undefined): string[] {
   const issuers = stringList(value, 'issuer', { required: true, printable: true })!;
   for (const issuer of issuers) {
     const templates = issuer.split(TENANT_PLACEHOLDER).length - 1;
     if (templates > 1) fail('issuer', `may hold "${TENANT_PLACEHOLDER}" at most once per value`);
-    if (templates === 1 && jwksUri === undefined) {
+    if (templates === 1 && keys === undefined) {
       fail('jwksUri', `is required when an issuer is a "${TENANT_PLACEHOLDER}" template (it cannot be discovered)`);
     }
-    if (jwksUri === undefined) {
+    // RFC 8414 §2 (and OpenID Connect Discovery §3): an issuer identifier has no query and no fragment.
+    if (/^https?:\/\//i.test(issuer) && /[?#]/.test(issuer)) fail('issuer', 'must not hold a query or a fragment (RFC 8414 §2)');
+    if (keys === undefined) {
       const url = toFetchableUrl(issuer);
       if (typeof url === 'string') fail('issuer', `is used for discovery and ${url} (or set "jwksUri")`);
     }
@@ -106,7 +114,16 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
   }
   const given = optionsObject(options, '', VERIFIER_OPTION_NAMES)!;
   const jwksUri = resolveJwksUri(given.jwksUri);
-  const issuers = resolveIssuers(given.issuer, jwksUri);
+  const publicKeys = resolvePublicKeys(given.publicKeys);
+  if (publicKeys !== undefined && jwksUri !== undefined) fail('publicKeys', 'excludes "jwksUri": give one source of keys');
+  const keySource = jwksUri !== undefined ? 'jwksUri' : publicKeys !== undefined ? 'publicKeys' : undefined;
+  const issuerResolver = typeof given.issuer === 'function' ? (given.issuer as IssuerResolver) : undefined;
+  const issuers = issuerResolver === undefined ? resolveIssuers(given.issuer, keySource) : [];
+  const requireAtJwt = oneOf(given.requiredTokenType, 'requiredTokenType', ['at+jwt']) === 'at+jwt';
+  const audienceClaim = oneOf(given.audienceClaim, 'audienceClaim', ['aud', 'client_id']) ?? 'aud';
+  if (requireAtJwt && audienceClaim === 'client_id') {
+    fail('requiredTokenType', 'cannot be "at+jwt" with audienceClaim "client_id": RFC 9068 access tokens carry aud');
+  }
   const audiences = stringList(given.audience, 'audience', { required: true, printable: true })!;
   const maxTokenLength =
     numberOption(given.maxTokenLength, 'maxTokenLength', { min: 256, integer: true, unit: 'characters' }) ??
@@ -117,7 +134,7 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
     maxTokenLength,
     header: {
       algorithms: resolveAlgorithms(given.algorithms),
-      requireAtJwt: oneOf(given.requiredTokenType, 'requiredTokenType', ['at+jwt']) === 'at+jwt',
+      requireAtJwt,
     },
     claims: {
       toleranceSec:
@@ -125,8 +142,9 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
         DEFAULT_CLOCK_TOLERANCE,
       maxTokenAgeSec: numberOption(given.maxTokenAge, 'maxTokenAge', { min: 0, unit: 'seconds' }),
       audiences: new Set(audiences),
-      audienceClaim: oneOf(given.audienceClaim, 'audienceClaim', ['aud', 'client_id']) ?? 'aud',
+      audienceClaim,
       requiredClaims: resolveRequiredClaims(given.requiredClaims),
+      accessTokenClaims: requireAtJwt,
     },
     caller: {
       allowedClientIds: toSet(stringList(given.allowedClientIds, 'allowedClientIds', { printable: true })),
@@ -136,6 +154,9 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
     locations: resolveClaimLocations(toClaimLocations(given.claims)),
     issuers,
     jwksUri,
+    publicKeys,
+    issuerResolver,
+    validate: functionOption<ValidateRule>(given.validate, 'validate'),
     excludedTenants: stringList(given.excludedTenants, 'excludedTenants', { printable: true }) ?? [],
     validateKeyIssuer: booleanOption(given.validateKeyIssuer, 'validateKeyIssuer') !== false,
     cache: resolveTokenCacheOptions(given.cache),

@@ -9,6 +9,9 @@ import type { ResolvedClaimLocations } from '../identity/claim-locations.js';
 import type { ResolvedKeyOptions } from '../keys/key-options.js';
 import type { ResolvedIntrospectionOptions } from '../../introspection/introspection-options.js';
 import type { DpopConfig, MtlsConfig } from './binding-options.js';
+import type { KeySet } from '../keys/jwk-set.js';
+import type { ValidateRule } from '../caller/check-validate.js';
+import type { IssuerResolver } from '../issuer/issuer-resolver.js';
 
 /** Everything a verifier needs, validated once at creation. */
 export interface VerifierConfig {
@@ -24,6 +27,12 @@ export interface VerifierConfig {
   readonly issuers: readonly string[];
   /** A fixed JWK Set URL; `undefined` to discover each issuer's. */
   readonly jwksUri: string | undefined;
+  /** Keys given in the configuration (never fetched); excludes `jwksUri`. */
+  readonly publicKeys: KeySet | undefined;
+  /** The issuer resolver, when `issuer` is one (then `issuers` is empty). */
+  readonly issuerResolver: IssuerResolver | undefined;
+  /** The `validate` rule. */
+  readonly validate: ValidateRule | undefined;
   /** `tid` values refused whatever the issuer. */
   readonly excludedTenants: readonly string[];
   readonly validateKeyIssuer: boolean;

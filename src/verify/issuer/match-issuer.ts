@@ -23,6 +23,15 @@ export type IssuerMatch<T> =
   | { readonly matched: true; readonly issuer: string; readonly rule: IssuerRule<T> }
   | { readonly matched: false; readonly reason: 'issuer_mismatch' | 'tenant_mismatch' | 'tenant_not_allowed' };
 
+/**
+ * The issuer stage as the pipeline sees it: configured issuers ({@link IssuerMatcher}), or the issuers an
+ * issuer resolver allowed for the request (`allowed`).
+ */
+export interface IssuerSelector<T> {
+  /** Matches the (unverified) `iss` and `tid` of a token. */
+  match(iss: unknown, tid: unknown, allowed?: ReadonlySet<string>): IssuerMatch<T>;
+}
+
 interface Template<T> {
   readonly prefix: string;
   readonly suffix: string;
@@ -30,7 +39,7 @@ interface Template<T> {
 }
 
 /** Matches `iss` claims against configured issuers. */
-export class IssuerMatcher<T> {
+export class IssuerMatcher<T> implements IssuerSelector<T> {
   readonly #exact = new Map<string, IssuerRule<T>>();
   readonly #templates: Template<T>[] = [];
   readonly #excludedTenants: ReadonlySet<string>;

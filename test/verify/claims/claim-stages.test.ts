@@ -12,6 +12,7 @@ const policy: ClaimPolicy = {
   audiences: new Set(['api://receipts']),
   audienceClaim: 'aud',
   requiredClaims: [['token_use', 'access']],
+  accessTokenClaims: false,
 };
 
 function refusal(run: () => unknown): TokenRejection {

@@ -1,9 +1,9 @@
 /**
- * The {@link VerifyRequest} that `authenticate()` passes to the verifier: a view over the Node request that
- * reads a field only when a stage or an event asks for it, so a request whose token needs none of them
- * costs one small object. The URL is the one the client sent (`originalUrl` under an Express or Connect
- * mount path), the certificate is the TLS peer certificate, when the connection has one, and `secure` says
- * whether the connection is TLS.
+ * The {@link VerifyRequest} that authentication on Node (Express, Connect, Fastify's raw request) passes to
+ * the verifier: a view over the Node request that reads a field only when a stage or an event asks for it,
+ * so a request whose token needs none of them costs one small object. The URL is the one the client sent
+ * (`originalUrl` under an Express or Connect mount path), the certificate is the TLS peer certificate, when
+ * the connection has one, and `secure` says whether the connection is TLS.
  */
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
