@@ -1,5 +1,6 @@
 /**
- * bearer-guard: OAuth 2.0 access-token protection for Express and Connect.
+ * bearer-guard: OAuth 2.0 access-token protection for Express and Connect. `req.auth` is not declared on
+ * Express's `Request` here (read it with `getAuth(req)`); `bearer-guard/express` adds that declaration.
  *
  * middleware/ (the only code touching req/res) → request/ (the credential) → verify/ (the pipeline:
  * format → issuer → key → signature → claims → binding → identity → caller) → guards/ (scopes, roles).
@@ -7,8 +8,6 @@
  *
  * This module only re-exports.
  */
-import './middleware/express-augment.js';
-
 export { DEFAULTS } from './defaults.js';
 export type { JsonObject } from './json.js';
 
@@ -33,6 +32,7 @@ export {
   type MissingTokenReason,
   type OAuthErrorCode,
 } from './errors/auth-errors.js';
+export type { AuthParam } from './errors/challenge.js';
 
 export { createVerifier, type BearerVerifier } from './verifier/create-verifier.js';
 export type {
@@ -62,6 +62,7 @@ export {
 } from './request/extract-token.js';
 
 export {
+  effectiveScopes,
   hasRoles,
   hasScopes,
   hasScopesOrRoles,
@@ -75,7 +76,10 @@ export { requireRoles, requireScopes, requireScopesOrRoles } from './middleware/
 export type { GuardOptions, MatchGuardOptions } from './middleware/guard-options.js';
 export { authErrorHandler, toAuthErrorBody, type AuthErrorBody } from './middleware/error-handler.js';
 export { getAuth } from './middleware/get-auth.js';
-export type { AuthRequest, ErrorMiddleware, Middleware, NextFunction } from './middleware/handler-types.js';
+export type { AuthRequest, ErrorMiddleware, Middleware, MiddlewareRequest, NextFunction } from './middleware/handler-types.js';
+export { protectedResourceMetadata } from './middleware/protected-resource-metadata.js';
+export type { BearerMethod, ProtectedResourceMetadataOptions } from './middleware/resource-metadata-options.js';
+export { toMcpAuthInfo, type McpAuthInfo, type McpAuthInfoExtra } from './middleware/to-mcp-auth-info.js';
 
 export {
   KEY_EVENTS_CHANNEL,

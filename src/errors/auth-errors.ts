@@ -5,7 +5,7 @@
  * logs and apps. Messages are fixed phrases: they never hold a token, a claim value or a URL.
  */
 import { DEFAULT_REALM } from '../options/option-checks.js';
-import { toChallenge } from './challenge.js';
+import { toChallenge, type AuthParam } from './challenge.js';
 import { DESCRIPTIONS, type AuthErrorCode, type AuthErrorReason, type InsufficientScopeReason, type InvalidRequestReason,
   type InvalidTokenReason, type KeysUnavailableReason, type MissingTokenReason, type OAuthErrorCode } from './reasons.js';
 
@@ -21,6 +21,14 @@ export type {
   OAuthErrorCode,
 } from './reasons.js';
 const BRAND = Symbol.for('bearer-guard.AuthError');
+const NO_PARAMS: readonly AuthParam[] = Object.freeze([]);
+
+/** `params` frozen (a list the library built once is already frozen and is shared as it is). */
+function frozenParams(params: readonly AuthParam[] | undefined): readonly AuthParam[] {
+  if (params === undefined || params.length === 0) return NO_PARAMS;
+  if (Object.isFrozen(params)) return params;
+  return Object.freeze(params.map(([name, value]) => Object.freeze([name, value] as const)));
+}
 
 /** Options shared by the error constructors. */
 export interface AuthErrorOptions {
@@ -28,6 +36,11 @@ export interface AuthErrorOptions {
   realm?: string;
   /** The underlying fault, for logs (never rendered by the final handlers). */
   cause?: unknown;
+  /**
+   * Further auth-params of the challenge, after the others: a verifier with `resource` adds
+   * `['resource_metadata', '<metadata URL>']` (RFC 9728 §5.1). @default []
+   */
+  authParams?: readonly AuthParam[];
 }
 
 /**
@@ -53,12 +66,15 @@ export abstract class AuthError extends Error {
   readonly description: string;
   /** The `realm` of the challenge. */
   readonly realm: string;
+  /** Further auth-params of the challenge (`resource_metadata`…), in order. */
+  readonly authParams: readonly AuthParam[];
 
   protected constructor(reason: AuthErrorReason, options: AuthErrorOptions | undefined) {
     const description = DESCRIPTIONS[reason];
     super(description, options?.cause === undefined ? undefined : { cause: options.cause });
     this.description = description;
     this.realm = options?.realm ?? DEFAULT_REALM;
+    this.authParams = frozenParams(options?.authParams);
   }
 
   override get name(): string {
@@ -84,7 +100,7 @@ export class MissingTokenError extends AuthError {
   constructor(reason: MissingTokenReason = 'token_missing', options?: AuthErrorOptions) {
     super(reason, options);
     this.reason = reason;
-    this.headers = { 'WWW-Authenticate': toChallenge({ realm: this.realm }) };
+    this.headers = { 'WWW-Authenticate': toChallenge({ realm: this.realm, authParams: this.authParams }) };
   }
 }
 
@@ -102,7 +118,12 @@ export class InvalidRequestError extends AuthError {
     super(reason, options);
     this.reason = reason;
     this.headers = {
-      'WWW-Authenticate': toChallenge({ realm: this.realm, error: this.error, description: this.description }),
+      'WWW-Authenticate': toChallenge({
+        realm: this.realm,
+        error: this.error,
+        description: this.description,
+        authParams: this.authParams,
+      }),
     };
   }
 }
@@ -121,7 +142,12 @@ export class InvalidTokenError extends AuthError {
     super(reason, options);
     this.reason = reason;
     this.headers = {
-      'WWW-Authenticate': toChallenge({ realm: this.realm, error: this.error, description: this.description }),
+      'WWW-Authenticate': toChallenge({
+        realm: this.realm,
+        error: this.error,
+        description: this.description,
+        authParams: this.authParams,
+      }),
     };
   }
 }
@@ -154,6 +180,7 @@ export class InsufficientScopeError extends AuthError {
         error: this.error,
         description: this.description,
         scope: this.scope,
+        authParams: this.authParams,
       }),
     };
   }

@@ -9,12 +9,13 @@
 import { isAuthError, MissingTokenError } from '../errors/auth-errors.js';
 import { booleanOption, fail, optionsObject, realmOption } from '../options/option-checks.js';
 import { extractToken, type TokenLocation } from '../request/extract-token.js';
-import { createVerifier, VERIFY_NOW, type BearerVerifier } from '../verifier/create-verifier.js';
+import { createVerifier, ISSUED_BY, VERIFY_NOW, type BearerVerifier } from '../verifier/create-verifier.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
+import { issuedByRealm } from '../verify/identity/issued-identity.js';
 import type { Verifier } from '../verify/verifier.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
 import { toCustomIdentity, toVerifierFault } from './custom-identity.js';
-import type { AuthRequest, Middleware, NextFunction } from './handler-types.js';
+import type { AuthRequest, Middleware, MiddlewareRequest, NextFunction } from './handler-types.js';
 import { publishRefusal } from './outcome.js';
 import { markPassedAuthenticate } from './passed-authenticate.js';
 import { RequestView } from './request-view.js';
@@ -70,7 +71,10 @@ function resolveLocations(value: unknown): { query: boolean; body: boolean } {
  * app.use(authenticate({ issuer: 'https://login.example.com/', audience: 'api://receipts' }));
  * app.get('/receipts/:id', requireScopes('receipts.read'), (req, res) => res.json({ caller: req.auth?.clientId }));
  */
-export function authenticate(verifierOrOptions: VerifierOptions | Verifier, options?: AuthenticateOptions): Middleware {
+export function authenticate(
+  verifierOrOptions: VerifierOptions | Verifier,
+  options?: AuthenticateOptions,
+): Middleware<MiddlewareRequest> {
   if (typeof verifierOrOptions !== 'object' || verifierOrOptions === null) {
     throw new TypeError('bearer-guard: authenticate() takes verifier options or a verifier');
   }
@@ -83,6 +87,9 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
     fail('realm', 'differs from the realm of the given verifier', WHERE);
   }
   const realm = realmOption(given.realm ?? verifierRealm, 'realm', WHERE);
+  // The challenge of every 401 decided here: the verifier's own (with `resource_metadata`), or the realm alone.
+  const issuedBy = (verifier as Partial<BearerVerifier>)[ISSUED_BY] ?? issuedByRealm(realm);
+  const challenge = { realm, authParams: issuedBy.authParams };
   const optional = booleanOption(given.optional, 'optional', WHERE) === true;
   const extractOptions = { ...resolveLocations(given.tokenLocations), realm };
 
@@ -102,7 +109,7 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
   const acceptCustom = (req: AuthRequest, next: NextFunction, result: unknown): void => {
     let auth: AuthInfo;
     try {
-      auth = toCustomIdentity(result, realm);
+      auth = toCustomIdentity(result, issuedBy);
     } catch (error) {
       next(error);
       return;
@@ -130,7 +137,8 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
     );
   };
 
-  return function bearerGuardAuthenticate(req, res, next) {
+  return function bearerGuardAuthenticate(request, res, next) {
+    const req = request as MiddlewareRequest as AuthRequest;
     let result: AuthInfo | Promise<AuthInfo>;
     try {
       let extracted;
@@ -142,11 +150,11 @@ export function authenticate(verifierOrOptions: VerifierOptions | Verifier, opti
       }
       if (extracted === undefined) {
         if (optional) {
-          markPassedAuthenticate(req);
+          markPassedAuthenticate(req, issuedBy);
           next();
           return;
         }
-        const missing = new MissingTokenError('token_missing', { realm });
+        const missing = new MissingTokenError('token_missing', challenge);
         publishRefusal(missing, 'credential', req);
         next(missing);
         return;

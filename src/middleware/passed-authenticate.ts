@@ -1,18 +1,20 @@
 /**
  * Requests that went through `authenticate()` and were let on without an identity (optional
- * authentication). A guard reached by such a request answers 401 as always, but does not warn that
+ * authentication), with the verifier that let them on. A guard reached by such a request answers 401 as
+ * always, with that verifier's challenge (realm, `resource_metadata`), and does not warn that
  * `authenticate()` is missing. Weakly held: nothing outlives its request.
  */
 import type { IncomingMessage } from 'node:http';
+import type { IssuedBy } from '../verify/identity/issued-identity.js';
 
-const passed = new WeakSet<IncomingMessage>();
+const passed = new WeakMap<IncomingMessage, IssuedBy>();
 
-/** Notes that `req` went through `authenticate()` without an identity. */
-export function markPassedAuthenticate(req: IncomingMessage): void {
-  passed.add(req);
+/** Notes that `req` went through the `authenticate()` of the verifier `by` without an identity. */
+export function markPassedAuthenticate(req: IncomingMessage, by: IssuedBy): void {
+  passed.set(req, by);
 }
 
-/** True when `req` went through `authenticate()` without an identity. */
-export function passedAuthenticate(req: IncomingMessage): boolean {
-  return passed.has(req);
+/** The verifier whose `authenticate()` let `req` on without an identity, or `undefined`. */
+export function passedAuthenticate(req: IncomingMessage): IssuedBy | undefined {
+  return passed.get(req);
 }

@@ -2,13 +2,15 @@
  * Per-route guards: `requireScopes`, `requireRoles`, `requireScopesOrRoles`. Each fails closed: without an
  * identity attached by `authenticate()` it answers 401 ({@link AuthenticationRequiredError}); with one that
  * lacks the grant, 403 `insufficient_scope` whose `scope` attribute lists every required value that is an
- * RFC 6750 scope token (`err.scope` lists them all).
+ * RFC 6750 scope token (`err.scope` lists them all), in one challenge. Both carry the challenge of the
+ * verifier concerned (its realm and `resource_metadata`). Scopes honour the verifier's `impliedScopes`.
  */
 import { AuthenticationRequiredError, InsufficientScopeError, type InsufficientScopeReason } from '../errors/auth-errors.js';
 import { hasGrants, toRequirement, type ScopesOrRoles } from '../guards/check-grants.js';
+import type { ImpliedScopes } from '../verify/config/implied-scopes.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
-import type { Middleware } from './handler-types.js';
-import { issuedRealm } from '../verify/identity/issued-identity.js';
+import type { Middleware, MiddlewareRequest } from './handler-types.js';
+import { issuedBy } from '../verify/identity/issued-identity.js';
 import { failArgument } from '../options/option-checks.js';
 import { resolveGuardOptions, type GuardOptions, type MatchGuardOptions } from './guard-options.js';
 import { publishRefusal } from './outcome.js';
@@ -19,16 +21,18 @@ function createGuard(
   required: readonly string[],
   reason: InsufficientScopeReason,
   unauthenticatedRealm: string,
-  allows: (auth: AuthInfo) => boolean,
-): Middleware {
+  allows: (auth: AuthInfo, implied: ImpliedScopes | undefined) => boolean,
+): Middleware<MiddlewareRequest> {
   const unauthenticated = { realm: unauthenticatedRealm };
   let warned = false;
   return function bearerGuardRequire(req, _res, next) {
     const auth = req.auth;
-    const realm = issuedRealm(auth);
-    if (realm === undefined) {
-      const error = new AuthenticationRequiredError(unauthenticated);
-      if (!warned && !passedAuthenticate(req)) {
+    const by = issuedBy(auth);
+    if (by === undefined) {
+      // Let on by `authenticate({ optional: true })`: that verifier's challenge; otherwise the guard's realm.
+      const passed = passedAuthenticate(req);
+      const error = new AuthenticationRequiredError(passed ?? unauthenticated);
+      if (!warned && passed === undefined) {
         // Fail closed, and say why once: every request through this guard is answered 401.
         warned = true;
         const route = `${req.method ?? ''} ${(req as { originalUrl?: string }).originalUrl?.split('?')[0] ?? ''}`.trim();
@@ -42,11 +46,11 @@ function createGuard(
       next(error);
       return;
     }
-    if (allows(auth!)) {
+    if (allows(auth as AuthInfo, by.impliedScopes)) {
       next();
       return;
     }
-    const error = new InsufficientScopeError(reason, { realm, scope: required });
+    const error = new InsufficientScopeError(reason, { realm: by.realm, authParams: by.authParams, scope: required });
     publishRefusal(error, 'guard', req);
     next(error);
   };
@@ -60,10 +64,12 @@ function createGuard(
  * app.post('/receipts', requireScopes('receipts.write'), handler);
  * app.get('/reports', requireScopes(['reports.read', 'reports.export'], { match: 'any' }), handler);
  */
-export function requireScopes(scopes: string | readonly string[], options?: MatchGuardOptions): Middleware {
+export function requireScopes(scopes: string | readonly string[], options?: MatchGuardOptions): Middleware<MiddlewareRequest> {
   const required = toRequirement(scopes, 'scopes', 'requireScopes()', 'scope');
   const { match, realm } = resolveGuardOptions(options, 'requireScopes()', true);
-  return createGuard('requireScopes()', required, 'scope_missing', realm, (auth) => hasGrants(auth.scopes, required, match));
+  return createGuard('requireScopes()', required, 'scope_missing', realm, (auth, implied) =>
+    hasGrants(auth.scopes, required, match, implied),
+  );
 }
 
 /**
@@ -74,7 +80,7 @@ export function requireScopes(scopes: string | readonly string[], options?: Matc
  * @example
  * app.delete('/receipts/:id', requireRoles('Receipts.Admin'), handler);
  */
-export function requireRoles(roles: string | readonly string[], options?: MatchGuardOptions): Middleware {
+export function requireRoles(roles: string | readonly string[], options?: MatchGuardOptions): Middleware<MiddlewareRequest> {
   const required = toRequirement(roles, 'roles', 'requireRoles()', 'role');
   const { match, realm } = resolveGuardOptions(options, 'requireRoles()', true);
   return createGuard('requireRoles()', required, 'role_missing', realm, (auth) => hasGrants(auth.roles, required, match));
@@ -89,7 +95,7 @@ export function requireRoles(roles: string | readonly string[], options?: MatchG
  * @example
  * app.get('/receipts/:id', requireScopesOrRoles({ scopes: ['receipts.read'], roles: ['Receipts.Read.All'] }), h);
  */
-export function requireScopesOrRoles(required: ScopesOrRoles, options?: GuardOptions): Middleware {
+export function requireScopesOrRoles(required: ScopesOrRoles, options?: GuardOptions): Middleware<MiddlewareRequest> {
   if (typeof required !== 'object' || required === null || Array.isArray(required)) {
     failArgument('required', 'must be an object { scopes?, roles? }', 'requireScopesOrRoles()');
   }
@@ -102,7 +108,7 @@ export function requireScopesOrRoles(required: ScopesOrRoles, options?: GuardOpt
     failArgument('required', 'needs at least one scope or role', 'requireScopesOrRoles()');
   }
   const { realm } = resolveGuardOptions(options, 'requireScopesOrRoles()', false);
-  return createGuard('requireScopesOrRoles()', [...scopes, ...roles], 'scope_or_role_missing', realm, (auth) =>
-    hasGrants(auth.scopes, scopes, 'any') || hasGrants(auth.roles, roles, 'any'),
+  return createGuard('requireScopesOrRoles()', [...scopes, ...roles], 'scope_or_role_missing', realm, (auth, implied) =>
+    hasGrants(auth.scopes, scopes, 'any', implied) || hasGrants(auth.roles, roles, 'any'),
   );
 }

@@ -1,7 +1,7 @@
 /**
  * The test issuer's routes: OpenID Connect Discovery (`/.well-known/openid-configuration`), RFC 8414
  * metadata (`/.well-known/oauth-authorization-server`), the JWK Set (`/jwks`) and the token endpoint
- * (`/token`), each counted.
+ * (`/token`), each counted, and an authorization endpoint (`/authorize`) that refuses every request.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
@@ -15,6 +15,7 @@ export const ISSUER_PATHS = Object.freeze({
   oauthMetadata: '/.well-known/oauth-authorization-server',
   jwks: '/jwks',
   token: '/token',
+  authorize: '/authorize',
 });
 
 /** Requests served, per endpoint. */
@@ -36,17 +37,19 @@ export interface IssuerRouteContext extends TokenEndpointContext {
  * The authorization server metadata (RFC 8414 §2), served at both well-known locations.
  *
  * It is complete, truthful RFC 8414 metadata for what the test issuer is: an authorization server for the
- * client credentials grant only. It has no authorization endpoint, so `response_types_supported` is
- * empty and `authorization_endpoint` is absent (RFC 8414 requires it only when a grant that uses it is
- * supported). The same document answers at the OpenID Connect discovery location because OAuth clients
- * and resource servers look there first, but it is a client-credentials-only subset, not an OpenID
- * Provider configuration: the test issuer issues no ID tokens, so it leaves out the members OpenID
- * Connect Discovery 1.0 §3 requires for them (`authorization_endpoint`, `subject_types_supported`,
- * `id_token_signing_alg_values_supported`) rather than advertise what it does not do.
+ * client credentials grant only. `response_types_supported` is empty: its authorization endpoint exists
+ * only because clients such as the MCP SDK's refuse metadata without `authorization_endpoint`, and it
+ * refuses every request with `unsupported_response_type`. The same document answers at the OpenID Connect
+ * discovery location because OAuth clients and resource servers look there first, but it is a
+ * client-credentials-only subset, not an OpenID Provider configuration: the test issuer issues no ID
+ * tokens, so it leaves out the members OpenID Connect Discovery 1.0 §3 requires for them
+ * (`subject_types_supported`, `id_token_signing_alg_values_supported`) rather than advertise what it does
+ * not do.
  */
 export function issuerMetadata(context: IssuerRouteContext): Record<string, unknown> {
   return {
     issuer: context.issuer,
+    authorization_endpoint: `${context.issuer}${ISSUER_PATHS.authorize}`,
     token_endpoint: context.tokenEndpoint,
     jwks_uri: context.jwksUri,
     response_types_supported: [],
@@ -84,6 +87,9 @@ export function createIssuerRoutes(context: IssuerRouteContext, counters: Issuer
       case ISSUER_PATHS.token:
         counters.token += 1;
         if (await handleTokenRequest(req, res, context)) counters.issued += 1;
+        return;
+      case ISSUER_PATHS.authorize:
+        sendJson(res, 400, { error: 'unsupported_response_type', error_description: 'Only the client credentials grant is supported' });
         return;
       default:
         sendJson(res, 404, { error: 'not_found', error_description: 'No such endpoint' });

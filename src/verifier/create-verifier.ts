@@ -9,6 +9,7 @@ import type { VerifyRequest } from '../request/verify-request.js';
 import { TokenCache } from '../verify/cache/token-cache.js';
 import { resolveOptions } from '../verify/config/resolve-options.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
+import type { IssuedBy } from '../verify/identity/issued-identity.js';
 import { IssuerMatcher } from '../verify/issuer/match-issuer.js';
 import { createDiscoveredKeySource, createStaticKeySource, type KeySource } from '../verify/keys/key-source.js';
 import type { Verifier } from '../verify/verifier.js';
@@ -19,6 +20,8 @@ import { toVerifierStatus, type VerifierStatus } from './verifier-status.js';
 
 /** Internal entry point: answers synchronously when no key fetch is needed. */
 export const VERIFY_NOW: unique symbol = Symbol('bearer-guard.verifyNow');
+/** Internal: what the verifier's identities and challenges carry (realm, auth-params, resource…). */
+export const ISSUED_BY: unique symbol = Symbol('bearer-guard.verifierIssuedBy');
 
 /** The verifier {@link createVerifier} returns. */
 export interface BearerVerifier extends Verifier {
@@ -42,6 +45,8 @@ export interface BearerVerifier extends Verifier {
   status(): VerifierStatus;
   /** @internal Verifies without a promise when the key is at hand; throws `AuthError`. */
   readonly [VERIFY_NOW]: (token: string, request?: VerifyRequest) => AuthInfo | Promise<AuthInfo>;
+  /** @internal The challenge parameters and resource of this verifier, for `authenticate()`. */
+  readonly [ISSUED_BY]: IssuedBy;
 }
 
 /**
@@ -66,7 +71,15 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
     };
   });
   const sources = new Map<string, KeySource>(rules.map((rule) => [rule.configured, rule.target]));
+  const issuedBy: IssuedBy = Object.freeze({
+    realm: config.realm,
+    authParams: config.authParams,
+    resource: config.resource?.resource,
+    resourceMetadataUrl: config.resource?.metadataUrl,
+    impliedScopes: config.impliedScopes,
+  });
   const verifyNow = createPipeline({
+    issuedBy,
     config,
     family,
     issuers: new IssuerMatcher(rules, config.excludedTenants),
@@ -75,6 +88,7 @@ export function createVerifier(options: VerifierOptions): BearerVerifier {
   return {
     realm: config.realm,
     [VERIFY_NOW]: verifyNow,
+    [ISSUED_BY]: issuedBy,
     verify(token: string, request?: VerifyRequest): Promise<AuthInfo> {
       try {
         return Promise.resolve(verifyNow(token, request));

@@ -27,6 +27,7 @@ import { checkHeader } from './format/check-header.js';
 import { decodeJws, type DecodedJws } from './format/decode-jws.js';
 import { identifyFormat } from './format/identify-format.js';
 import type { AuthInfo } from './identity/auth-info.js';
+import type { IssuedBy } from './identity/issued-identity.js';
 import { readCaller, toAuthInfo } from './identity/to-auth-info.js';
 import type { IssuerFamily } from './issuer-family.js';
 import type { IssuerMatch, IssuerMatcher } from './issuer/match-issuer.js';
@@ -43,6 +44,8 @@ export interface PipelineParts {
   readonly family: IssuerFamily;
   readonly issuers: IssuerMatcher<KeySource>;
   readonly cache: TokenCache | undefined;
+  /** What the identities of this verifier are tagged with (realm, challenge auth-params, resource…). */
+  readonly issuedBy: IssuedBy;
 }
 
 /** Verifies a token, synchronously when no key fetch is needed; throws (or rejects with) an `AuthError`. */
@@ -67,8 +70,8 @@ function describeIssuerMiss(match: Extract<IssuerMatch<unknown>, { matched: fals
 
 /** Assembles the pipeline of one verifier. */
 export function createPipeline(parts: PipelineParts): VerifyNow {
-  const { config, family, issuers, cache } = parts;
-  const { realm, claims, caller, locations } = config;
+  const { config, family, issuers, cache, issuedBy } = parts;
+  const { realm, authParams, claims, caller, locations } = config;
 
   /** Publishes an outcome event for `request`, when somebody listens. */
   const place = (request: VerifyRequest | undefined): { method?: string; path?: string } => {
@@ -84,7 +87,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     let detail: string | undefined;
     if (error instanceof TokenRejection) {
       const reason = payload === undefined ? error.reason : family.refineRejection(error.reason, payload, config.issuers);
-      failure = new InvalidTokenError(reason, { realm });
+      failure = new InvalidTokenError(reason, { realm, authParams });
       if (debugEnabled() && error.detail !== undefined) detail = error.detail();
     } else if (error instanceof AuthError) {
       failure = error;
@@ -150,7 +153,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         { token, format: 'jws', header: jws.header, payload, issuer: matched.issuer, audience, clientId, tenantId, exp: times.exp },
         locations,
         family,
-        realm,
+        issuedBy,
       );
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);

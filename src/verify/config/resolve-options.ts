@@ -20,6 +20,8 @@ import type { IssuerProfile } from '../issuer-family.js';
 import { TENANT_PLACEHOLDER } from '../issuer/match-issuer.js';
 import { getAlgorithmSpec, isForbiddenAlgorithm, SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
 import { resolveKeyOptions } from '../keys/key-options.js';
+import { resolveImpliedScopes } from './implied-scopes.js';
+import { resolveResource, type ResourceConfig } from './resource-options.js';
 import type { VerifierOptions } from '../verifier-options.js';
 import type { VerifierConfig } from './verifier-config.js';
 
@@ -37,7 +39,7 @@ export const DEFAULT_MAX_TOKEN_LENGTH = 16_384;
 export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
   'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
   'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
-  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache',
+  'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'resource', 'resourceMetadataUrl', 'impliedScopes',
 ]);
 
 function resolveAlgorithms(value: unknown): Set<string> {
@@ -89,6 +91,21 @@ function resolveRequiredClaims(value: unknown): [string, string | number | boole
   return entries as [string, string | number | boolean][];
 }
 
+/** The accepted audiences: those given, plus both spellings of the resource (a fast exact match). */
+function resolveAudiences(value: unknown, resource: ResourceConfig | undefined, audienceClaim: string): Set<string> {
+  if (value === undefined && resource === undefined) fail('audience', 'is required (or set "resource")');
+  const given = stringList(value, 'audience', { printable: true }) ?? [];
+  if (resource === undefined) return new Set(given);
+  if (audienceClaim === 'client_id') fail('resource', 'cannot be combined with audienceClaim "client_id"');
+  return new Set([...given, resource.resource, resource.normalized]);
+}
+
+/** The extra auth-params of every challenge: `resource_metadata` when a resource is configured. */
+function toAuthParams(resource: ResourceConfig | undefined): VerifierConfig['authParams'] {
+  if (resource === undefined) return Object.freeze([]);
+  return Object.freeze([Object.freeze(['resource_metadata', resource.metadataUrl] as const)]);
+}
+
 function toSet(list: readonly string[] | undefined): ReadonlySet<string> | undefined {
   return list === undefined ? undefined : new Set(list);
 }
@@ -99,12 +116,14 @@ function toSet(list: readonly string[] | undefined): ReadonlySet<string> | undef
  */
 export function resolveOptions(options: VerifierOptions, profiles: readonly IssuerProfile[]): VerifierConfig {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError('bearer-guard: options must be an object with at least "issuer" and "audience"');
+    throw new TypeError('bearer-guard: options must be an object with at least "issuer" and "audience" (or "resource")');
   }
   const given = optionsObject(options, '', VERIFIER_OPTION_NAMES)!;
   const jwksUri = resolveJwksUri(given.jwksUri);
   const issuers = resolveIssuers(given.issuer, jwksUri);
-  const audiences = stringList(given.audience, 'audience', { required: true, printable: true })!;
+  const resource = resolveResource(given.resource, given.resourceMetadataUrl);
+  const audienceClaim = oneOf(given.audienceClaim, 'audienceClaim', ['aud', 'client_id']) ?? 'aud';
+  const audiences = resolveAudiences(given.audience, resource, audienceClaim);
   const maxTokenLength =
     numberOption(given.maxTokenLength, 'maxTokenLength', { min: 256, integer: true, unit: 'characters' }) ??
     DEFAULT_MAX_TOKEN_LENGTH;
@@ -121,8 +140,9 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
         numberOption(given.clockTolerance, 'clockTolerance', { min: 0, max: MAX_CLOCK_TOLERANCE, unit: 'seconds' }) ??
         DEFAULT_CLOCK_TOLERANCE,
       maxTokenAgeSec: numberOption(given.maxTokenAge, 'maxTokenAge', { min: 0, unit: 'seconds' }),
-      audiences: new Set(audiences),
-      audienceClaim: oneOf(given.audienceClaim, 'audienceClaim', ['aud', 'client_id']) ?? 'aud',
+      audiences,
+      resource: resource?.normalized,
+      audienceClaim,
       requiredClaims: resolveRequiredClaims(given.requiredClaims),
     },
     caller: {
@@ -137,5 +157,8 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
     validateKeyIssuer: booleanOption(given.validateKeyIssuer, 'validateKeyIssuer') !== false,
     cache: resolveTokenCacheOptions(given.cache),
     keys: resolveKeyOptions(given.keys as VerifierOptions['keys']),
+    resource,
+    authParams: toAuthParams(resource),
+    impliedScopes: resolveImpliedScopes(given.impliedScopes),
   };
 }

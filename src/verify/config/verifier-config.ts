@@ -1,4 +1,5 @@
 /** The verifier's configuration once validated: plain data, no stores, no network. */
+import type { AuthParam } from '../../errors/challenge.js';
 import type { IssuerProfile } from '../issuer-family.js';
 import type { CallerPolicy } from '../caller/check-caller.js';
 import type { ClaimPolicy } from '../claims/claim-policy.js';
@@ -6,6 +7,8 @@ import type { ResolvedTokenCacheOptions } from '../cache/token-cache.js';
 import type { HeaderPolicy } from '../format/check-header.js';
 import type { ResolvedClaimLocations } from '../identity/claim-locations.js';
 import type { ResolvedKeyOptions } from '../keys/key-options.js';
+import type { ImpliedScopes } from './implied-scopes.js';
+import type { ResourceConfig } from './resource-options.js';
 
 /** Everything a verifier needs, validated once at creation. */
 export interface VerifierConfig {
@@ -26,4 +29,10 @@ export interface VerifierConfig {
   readonly validateKeyIssuer: boolean;
   readonly cache: ResolvedTokenCacheOptions | false;
   readonly keys: ResolvedKeyOptions;
+  /** The protected resource (`resource`, `resourceMetadataUrl`); `undefined` when not configured. */
+  readonly resource: ResourceConfig | undefined;
+  /** Further auth-params of every challenge (`resource_metadata`), frozen; empty without a resource. */
+  readonly authParams: readonly AuthParam[];
+  /** The scope hierarchy, closed transitively; `undefined` when none is configured. */
+  readonly impliedScopes: ImpliedScopes | undefined;
 }
