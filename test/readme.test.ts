@@ -15,6 +15,7 @@ function asUserCode(source: string): string {
   return lines
     .join('\n')
     .replaceAll("from '../../src/index.js'", "from 'bearer-guard'")
+    .replaceAll("from '../../src/express.js'", "from 'bearer-guard/express'")
     .replaceAll("from '../../src/testing/index.js'", "from 'bearer-guard/testing'")
     .trimEnd();
 }

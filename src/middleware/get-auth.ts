@@ -19,8 +19,9 @@ import { passedAuthenticate } from './passed-authenticate.js';
  *   res.json({ caller: getAuth(req).clientId }); // AuthInfo, no `?.` needed
  * });
  */
-export function getAuth(req: { readonly auth?: unknown }): AuthInfo {
-  const auth = req.auth;
+export function getAuth(req: IncomingMessage | { readonly auth?: unknown }): AuthInfo {
+  // Any request: Express's `Request` may not declare `auth` at all (bearer-guard does not, by default).
+  const auth = (req as { readonly auth?: unknown }).auth;
   if (issuedRealm(auth) === undefined) {
     // Let on by `authenticate({ optional: true })`: answered with that verifier's challenge.
     throw new AuthenticationRequiredError(passedAuthenticate(req as IncomingMessage));
