@@ -26,7 +26,7 @@ const NO_PARAMS: readonly AuthParam[] = Object.freeze([]);
 /** `params` frozen (a list the library built once is already frozen and is shared as it is). */
 function frozenParams(params: readonly AuthParam[] | undefined): readonly AuthParam[] {
   if (params === undefined || params.length === 0) return NO_PARAMS;
-  if (Object.isFrozen(params)) return params;
+  if (Object.isFrozen(params) && params.every((param) => Object.isFrozen(param))) return params;
   return Object.freeze(params.map(([name, value]) => Object.freeze([name, value] as const)));
 }
 
@@ -117,14 +117,8 @@ export class InvalidRequestError extends AuthError {
   constructor(reason: InvalidRequestReason, options?: AuthErrorOptions) {
     super(reason, options);
     this.reason = reason;
-    this.headers = {
-      'WWW-Authenticate': toChallenge({
-        realm: this.realm,
-        error: this.error,
-        description: this.description,
-        authParams: this.authParams,
-      }),
-    };
+    const { realm, error, description, authParams } = this;
+    this.headers = { 'WWW-Authenticate': toChallenge({ realm, error, description, authParams }) };
   }
 }
 
@@ -141,14 +135,8 @@ export class InvalidTokenError extends AuthError {
   constructor(reason: InvalidTokenReason, options?: AuthErrorOptions) {
     super(reason, options);
     this.reason = reason;
-    this.headers = {
-      'WWW-Authenticate': toChallenge({
-        realm: this.realm,
-        error: this.error,
-        description: this.description,
-        authParams: this.authParams,
-      }),
-    };
+    const { realm, error, description, authParams } = this;
+    this.headers = { 'WWW-Authenticate': toChallenge({ realm, error, description, authParams }) };
   }
 }
 
@@ -174,15 +162,8 @@ export class InsufficientScopeError extends AuthError {
     super(reason, options);
     this.reason = reason;
     this.scope = Object.freeze([...options.scope]);
-    this.headers = {
-      'WWW-Authenticate': toChallenge({
-        realm: this.realm,
-        error: this.error,
-        description: this.description,
-        scope: this.scope,
-        authParams: this.authParams,
-      }),
-    };
+    const { realm, error, description, scope, authParams } = this;
+    this.headers = { 'WWW-Authenticate': toChallenge({ realm, error, description, scope, authParams }) };
   }
 }
 
