@@ -1,10 +1,16 @@
 /**
  * An MCP server as the MCP TypeScript SDK builds one (McpServer + Streamable HTTP transport), guarded by
- * bearer-guard, and the SDK's own MCP client authenticating with client credentials against the test
- * issuer: the whole RFC 9728 discovery flow over real HTTP on 127.0.0.1, on Express 5, Express 4 and Connect.
+ * bearer-guard, and the SDK's own MCP clients (1.x, and 2.x's @modelcontextprotocol/client) authenticating
+ * with client credentials against the test issuer: the whole RFC 9728 discovery flow over real HTTP on
+ * 127.0.0.1, on Express 5, Express 4 and Connect.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  Client as Client2,
+  ClientCredentialsProvider as ClientCredentialsProvider2,
+  StreamableHTTPClientTransport as StreamableHTTPClientTransport2,
+} from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -258,6 +264,17 @@ describe.each(FRAMEWORKS)('an MCP server on %s', (_name, build) => {
     expect(Number.isInteger(listed.authInfo.expiresAt)).toBe(true);
     expect(textOf(await client.callTool({ name: 'write_file', arguments: { name: 'a.txt' } }))).toBe('wrote a.txt');
     expect(issuer.tokensIssued).toBe(1);
+    await client.close();
+  });
+
+  it('lets the 2.x client (@modelcontextprotocol/client) do the same', async () => {
+    const seen: string[] = [];
+    const authProvider = new ClientCredentialsProvider2({ clientId: 'agent', clientSecret: 'agent-secret', expectedIssuer: issuer.url });
+    const client = new Client2({ name: 'agent', version: '2.0.0' });
+    await client.connect(new StreamableHTTPClientTransport2(new URL(running.resource), { authProvider, fetch: recordingFetch(seen) }));
+    expect(seen[0]).toBe(`POST ${running.resource} 401 Bearer realm="api", resource_metadata="${running.metadataUrl}"`);
+    expect(seen).toContain(`GET ${running.metadataUrl} 200`);
+    expect(textOf(await client.callTool({ name: 'write_file', arguments: { name: 'b.txt' } }))).toBe('wrote b.txt');
     await client.close();
   });
 
