@@ -69,7 +69,7 @@ function resolveLocations(value: unknown): { query: boolean; body: boolean } {
  * @example
  * const app = express();
  * app.use(authenticate({ issuer: 'https://login.example.com/', audience: 'api://receipts' }));
- * app.get('/receipts/:id', requireScopes('receipts.read'), (req, res) => res.json({ caller: req.auth?.clientId }));
+ * app.get('/receipts/:id', requireScopes('receipts.read'), (req, res) => res.json({ caller: getAuth(req).clientId }));
  */
 export function authenticate(
   verifierOrOptions: VerifierOptions | Verifier,
