@@ -10,7 +10,7 @@
  *   npx tsx examples/custom-json-errors.ts --check       self-check: sends requests, exits 0 or 1
  */
 import express from 'express';
-import { authenticate, isAuthError, requireScopes, type VerifierOptions } from 'bearer-guard';
+import { authenticate, isAuthError, requireScopes, type VerifierOptions } from 'bearer-guard/express';
 import { runExample } from './support/run-example.js';
 
 const problemDetails: express.ErrorRequestHandler = (err, _req, res, next) => {

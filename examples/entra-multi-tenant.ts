@@ -11,7 +11,7 @@
  * tenant_mismatch, key_issuer_mismatch, token_version_mismatch…).
  */
 import express from 'express';
-import { authenticate, entraId, isAuthError, requireRoles } from 'bearer-guard';
+import { authenticate, entraId, isAuthError, requireRoles } from 'bearer-guard/express';
 
 const { CLIENT_ID, ALLOWED_TENANTS, PORT = '3000' } = process.env;
 if (!CLIENT_ID || !ALLOWED_TENANTS) {

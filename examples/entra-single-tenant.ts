@@ -21,7 +21,7 @@
  * admin consent): define `Receipts.Read.All` (allowed member type: Applications) in this API's registration.
  */
 import express from 'express';
-import { authenticate, authErrorHandler, entraId, requireScopesOrRoles } from 'bearer-guard';
+import { authenticate, authErrorHandler, entraId, requireScopesOrRoles } from 'bearer-guard/express';
 
 const { TENANT_ID, CLIENT_ID, ALLOWED_CLIENT_IDS, PORT = '3000' } = process.env;
 if (!TENANT_ID || !CLIENT_ID) {

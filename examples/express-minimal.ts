@@ -10,7 +10,7 @@
  *   npx tsx examples/express-minimal.ts --check          self-check: sends requests, exits 0 or 1
  */
 import express from 'express';
-import { authenticate, authErrorHandler, requireScopes, type VerifierOptions } from 'bearer-guard';
+import { authenticate, authErrorHandler, requireScopes, type VerifierOptions } from 'bearer-guard/express';
 import { runExample } from './support/run-example.js';
 
 function createApp(options: VerifierOptions): express.Express {

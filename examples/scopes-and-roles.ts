@@ -23,7 +23,7 @@ import {
   requireScopes,
   requireScopesOrRoles,
   type VerifierOptions,
-} from 'bearer-guard';
+} from 'bearer-guard/express';
 import { runExample, type ExampleCheck } from './support/run-example.js';
 
 function createApp(options: VerifierOptions): express.Express {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import express from 'express';
 import request from 'supertest';
-import { authenticate, authErrorHandler, requireRoles, requireScopes } from 'bearer-guard';
+import { authenticate, authErrorHandler, requireRoles, requireScopes } from 'bearer-guard/express';
 import { createTestIssuer, type TestIssuer } from 'bearer-guard/testing';
 
 let issuer: TestIssuer;

@@ -1,6 +1,7 @@
 /**
  * bearer-guard: OAuth 2.0 access-token protection for Express and Connect, web-standard `Request`s
- * (`createWebAuthenticator`) and Fastify (`bearer-guard/fastify`).
+ * (`createWebAuthenticator`) and Fastify (`bearer-guard/fastify`). `req.auth` is not declared on Express's
+ * `Request` here (read it with `getAuth(req)`); `bearer-guard/express` adds that declaration.
  *
  * middleware/ and adapters/ (the only code touching framework requests) → access/ (authentication and
  * route guards, framework neutral) → request/ (the credential) → verify/ (the pipeline:
@@ -9,8 +10,6 @@
  *
  * This module only re-exports.
  */
-import './middleware/express-augment.js';
-
 export { DEFAULTS } from './defaults.js';
 export type { JsonObject } from './json.js';
 
@@ -39,6 +38,7 @@ export {
   type MissingTokenReason,
   type OAuthErrorCode,
 } from './errors/auth-errors.js';
+export type { AuthParam } from './errors/challenge.js';
 
 export { InvalidDpopProofError, type InvalidDpopProofErrorOptions } from './errors/dpop-errors.js';
 export type { DpopChallengeOptions } from './errors/dpop-challenge.js';
@@ -91,6 +91,7 @@ export {
 } from './request/extract-token.js';
 
 export {
+  effectiveScopes,
   hasRoles,
   hasScopes,
   hasScopesOrRoles,
@@ -121,7 +122,10 @@ export {
   type OptionalWebAuthenticator,
   type WebAuthenticator,
 } from './adapters/web-authenticator.js';
-export type { AuthRequest, ErrorMiddleware, Middleware, NextFunction } from './middleware/handler-types.js';
+export type { AuthRequest, ErrorMiddleware, Middleware, MiddlewareRequest, NextFunction } from './middleware/handler-types.js';
+export { protectedResourceMetadata } from './middleware/protected-resource-metadata.js';
+export type { BearerMethod, ProtectedResourceMetadataOptions } from './middleware/resource-metadata-options.js';
+export { toMcpAuthInfo, type McpAuthInfo, type McpAuthInfoExtra } from './middleware/to-mcp-auth-info.js';
 
 export {
   KEY_EVENTS_CHANNEL,

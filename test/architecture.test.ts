@@ -11,6 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Rooms from the top of the tree to the bottom; a room may import its own files and any room below it. */
 const LAYERS: readonly (readonly string[])[] = [
+  ['express.ts'],
   ['index.ts'],
   ['defaults.ts', 'testing', 'cli'],
   ['middleware', 'adapters'],

@@ -53,7 +53,7 @@ afterAll(async () => {
   if (pkg !== undefined) await rm(pkg, { recursive: true, force: true });
 });
 
-const RUNNABLE = ['express-minimal', 'connect-http', 'scopes-and-roles', 'custom-json-errors', 'fastify-plugin', 'web-standard'];
+const RUNNABLE = ['express-minimal', 'connect-http', 'scopes-and-roles', 'custom-json-errors', 'fastify-plugin', 'web-standard', 'mcp-server'];
 const NEEDS_TENANT = ['entra-single-tenant', 'entra-multi-tenant'];
 
 describe('examples', () => {
@@ -74,7 +74,7 @@ describe('examples', () => {
     expect(result.stdout).toContain('All checks passed.');
     expect(result.stdout).not.toContain('✗');
     expect(result.code).toBe(0);
-  });
+  }, 60_000);
 
   it('express-minimal also self-checks with EXAMPLE_SELF_TEST=1', async () => {
     const result = await run(['--import', 'tsx', 'examples/express-minimal.ts'], pkg, { EXAMPLE_SELF_TEST: '1' });

@@ -175,7 +175,15 @@ describe('the installed package', () => {
     for (const result of [esm, cjs]) expect(result).toEqual({ plugin: 'function', hook: 'function', guard: 'function' });
   });
 
-  it('type-checks a TypeScript consumer against the installed declarations, req.auth included', async () => {
+  it('exposes the express subpath to import() and require(), with the same exports as the main entry', async () => {
+    const source = (load: string) =>
+      `${load}; console.log(JSON.stringify({ same: Object.keys(e).sort().join() === Object.keys(m).sort().join(), authenticate: e.authenticate === m.authenticate }));`;
+    const esm = await probe('esm', source(`const e = await import('${manifest.name}/express'); const m = await import('${manifest.name}')`));
+    const cjs = await probe('cjs', source(`const e = require('${manifest.name}/express'); const m = require('${manifest.name}')`));
+    for (const result of [esm, cjs]) expect(result).toEqual({ same: true, authenticate: true });
+  });
+
+  it('type-checks a TypeScript consumer against the installed declarations, req.auth through bearer-guard/express', async () => {
     const types = join(consumer, 'node_modules', '@types');
     mkdirSync(types, { recursive: true });
     for (const name of ['node', 'express']) symlinkSync(join(ROOT, 'node_modules', '@types', name), join(types, name), 'dir');
@@ -207,11 +215,11 @@ describe('the installed package', () => {
     `;
     writeFileSync(
       join(consumer, 'check.mts'),
-      `import express from 'express';\nimport { authenticate, requireScopes, type AuthInfo } from '${manifest.name}';\n${body}`,
+      `import express from 'express';\nimport { authenticate, requireScopes, type AuthInfo } from '${manifest.name}/express';\n${body}`,
     );
     writeFileSync(
       join(consumer, 'check.cts'),
-      `import express = require('express');\nimport bg = require('${manifest.name}');\nconst { authenticate, requireScopes } = bg;\ntype AuthInfo = bg.AuthInfo;\n${body}`,
+      `import express = require('express');\nimport bg = require('${manifest.name}/express');\nconst { authenticate, requireScopes } = bg;\ntype AuthInfo = bg.AuthInfo;\n${body}`,
     );
     await sh(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], consumer);
   }, 60_000);

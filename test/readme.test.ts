@@ -15,6 +15,7 @@ const FIRST_EXAMPLE = ['test/readme/app.ts', 'test/readme/server.ts', 'test/read
 function byPackageName(source: string): string {
   return source
     .replaceAll("from '../../src/index.js'", "from 'bearer-guard'")
+    .replaceAll("from '../../src/express.js'", "from 'bearer-guard/express'")
     .replaceAll("from '../../src/testing/index.js'", "from 'bearer-guard/testing'")
     .trimEnd();
 }

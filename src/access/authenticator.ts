@@ -13,7 +13,8 @@ import { isAuthError, MissingTokenError } from '../errors/auth-errors.js';
 import { booleanOption, fail, optionsObject, realmOption } from '../options/option-checks.js';
 import { extractToken, type ExtractedToken, type TokenLocation, type TokenRequest } from '../request/extract-token.js';
 import type { VerifyRequest } from '../request/verify-request.js';
-import { createVerifier, CREDENTIAL_SCHEMES, VERIFY_NOW, type BearerVerifier } from '../verifier/create-verifier.js';
+import { createVerifier, CREDENTIAL_SCHEMES, ISSUED_BY, VERIFY_NOW, type BearerVerifier } from '../verifier/create-verifier.js';
+import { issuedByRealm, type IssuedBy } from '../verify/identity/issued-identity.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
 import type { Verifier } from '../verify/verifier.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
@@ -54,6 +55,8 @@ export const AUTHENTICATE_OPTIONS: readonly string[] = ['tokenLocations', 'realm
 export interface Authenticator {
   /** The realm of its challenges. */
   readonly realm: string;
+  /** The verifier it answers for: its challenge (realm, `resource_metadata`), its scope hierarchy. */
+  readonly issuedBy: IssuedBy;
   /**
    * The credential of `request`, or `undefined` when there is none and authentication is optional. Throws
    * `MissingTokenError` (none, not optional) or `InvalidRequestError` (malformed), published as outcomes.
@@ -105,6 +108,8 @@ export function createAuthenticator(
   }
   const realm = realmOption(given.realm ?? verifierRealm, 'realm', where);
   const optional = booleanOption(given.optional, 'optional', where) === true;
+  // The challenge of every 401 decided here: the verifier's own (with `resource_metadata`), or the realm alone.
+  const issuedBy = (verifier as Partial<BearerVerifier>)[ISSUED_BY] ?? issuedByRealm(realm);
   // DPoP and MTLS_POP count as credentials only for a verifier that checks them.
   const schemes = (verifier as Partial<BearerVerifier>)[CREDENTIAL_SCHEMES];
   const dpop = schemes?.dpop;
@@ -129,7 +134,7 @@ export function createAuthenticator(
       return Promise.reject(refuseCustom(error, place));
     }
     return pending.then(
-      (result) => toCustomIdentity(result, realm),
+      (result) => toCustomIdentity(result, issuedBy),
       (error: unknown) => {
         throw refuseCustom(error, place);
       },
@@ -138,6 +143,7 @@ export function createAuthenticator(
 
   return {
     realm,
+    issuedBy,
     read(request, place) {
       let extracted: ExtractedToken | undefined;
       try {
@@ -147,7 +153,7 @@ export function createAuthenticator(
         throw error;
       }
       if (extracted !== undefined || optional) return extracted;
-      const missing = new MissingTokenError('token_missing', { realm, dpop });
+      const missing = new MissingTokenError('token_missing', { realm, authParams: issuedBy.authParams, dpop });
       publishRefusal(missing, 'credential', place);
       throw missing;
     },

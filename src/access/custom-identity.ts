@@ -4,7 +4,7 @@
  * that is a server fault, passed on as a plain `Error` (the framework's 500), never as an `AuthError`,
  * so it can neither pass as an identity nor disguise itself as a 401.
  */
-import { recordIssued } from '../verify/identity/issued-identity.js';
+import { recordIssued, type IssuedBy } from '../verify/identity/issued-identity.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
 
 /** The fixed message of the error passed on for a result that is not an identity. */
@@ -30,12 +30,13 @@ function isIdentity(value: unknown): value is AuthInfo {
 }
 
 /**
- * Checks what a custom verifier resolved to and remembers it as an identity of `realm`, so that the guards
- * trust it. Throws a plain `Error` (not an `AuthError`) when it is not an identity.
+ * Checks what a custom verifier resolved to and remembers it as an identity issued `by` (the realm of the
+ * `authenticate()` it went through), so that the guards trust it. Throws a plain `Error` (not an
+ * `AuthError`) when it is not an identity.
  */
-export function toCustomIdentity(result: unknown, realm: string): AuthInfo {
+export function toCustomIdentity(result: unknown, by: IssuedBy): AuthInfo {
   if (!isIdentity(result)) throw new Error(NOT_AN_IDENTITY);
-  recordIssued(result, realm);
+  recordIssued(result, by);
   return result;
 }
 

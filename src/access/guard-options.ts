@@ -9,8 +9,9 @@ import { oneOf, optionsObject, realmOption } from '../options/option-checks.js';
 export interface GuardOptions {
   /**
    * The `realm` of the 401 answered when the guard is reached without an identity set by `authenticate()`.
-   * A request that carries one is always answered in the realm of the verifier that produced it, so the
-   * challenges of one route agree.
+   * A request that carries one is always answered in the realm of the verifier that produced it, and one let
+   * on without credentials by `authenticate({ optional: true })` in that verifier's, so the challenges of one
+   * route agree (`resource_metadata` included).
    * @default "api"
    */
   readonly realm?: string;

@@ -1,17 +1,20 @@
 /**
  * Requests that went through authentication and were let on without an identity (optional
- * authentication). A guard reached by such a request answers 401 as always, but does not warn that
+ * authentication), with the verifier that let them on. A guard reached by such a request answers 401 as
+ * always, with that verifier's challenge (realm, `resource_metadata`), and does not warn that
  * authentication is missing. Keyed by the framework's request object (a Node request for Express and
  * Connect, the Fastify request for Fastify). Weakly held: nothing outlives its request.
  */
-const passed = new WeakSet<object>();
+import type { IssuedBy } from '../verify/identity/issued-identity.js';
 
-/** Notes that `request` went through authentication without an identity. */
-export function markPassedAuthenticate(request: object): void {
-  passed.add(request);
+const passed = new WeakMap<object, IssuedBy>();
+
+/** Notes that `request` went through the authentication of the verifier `by` without an identity. */
+export function markPassedAuthenticate(request: object, by: IssuedBy): void {
+  passed.set(request, by);
 }
 
-/** True when `request` went through authentication without an identity. */
-export function passedAuthenticate(request: object): boolean {
-  return passed.has(request);
+/** The verifier whose authentication let `request` on without an identity, or `undefined`. */
+export function passedAuthenticate(request: object): IssuedBy | undefined {
+  return passed.get(request);
 }

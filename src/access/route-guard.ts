@@ -7,7 +7,8 @@
  * (403), never a 500; its error goes to the debug log.
  */
 import { AuthenticationRequiredError, InsufficientScopeError, type AuthError, type InsufficientScopeReason } from '../errors/auth-errors.js';
-import { issuedRealm } from '../verify/identity/issued-identity.js';
+import type { ImpliedScopes } from '../verify/config/implied-scopes.js';
+import { issuedBy } from '../verify/identity/issued-identity.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
 import { passedAuthenticate } from './passed-authenticate.js';
 import { publishRefusal, type RequestPlace } from './refusal.js';
@@ -69,17 +70,19 @@ export function createRouteGuard(
   required: readonly string[],
   reason: InsufficientScopeReason,
   unauthenticatedRealm: string,
-  allows: (auth: AuthInfo) => boolean,
+  allows: (auth: AuthInfo, implied: ImpliedScopes | undefined) => boolean,
 ): RouteGuard {
   const unauthenticated = { realm: unauthenticatedRealm };
   let warned = false;
   return {
     name,
     check(auth, place, warn) {
-      const realm = issuedRealm(auth);
-      if (realm === undefined) {
-        const error = new AuthenticationRequiredError(unauthenticated);
-        if (!warned && warn && !passedAuthenticate(place)) {
+      const by = issuedBy(auth);
+      if (by === undefined) {
+        // Let on by optional authentication: that verifier's challenge; otherwise the guard's own realm.
+        const passed = passedAuthenticate(place);
+        const error = new AuthenticationRequiredError(passed ?? unauthenticated);
+        if (!warned && warn && passed === undefined) {
           // Fail closed, and say why once: every request through this guard is answered 401.
           warned = true;
           const route = `${place.method ?? ''} ${(place.originalUrl ?? place.url ?? '').split('?')[0]}`.trim();
@@ -94,11 +97,11 @@ export function createRouteGuard(
       }
       let detail: (() => string) | undefined;
       try {
-        if (allows(auth as AuthInfo) === true) return undefined;
+        if (allows(auth as AuthInfo, by.impliedScopes) === true) return undefined;
       } catch (thrown) {
         detail = () => describe(thrown);
       }
-      const error = new InsufficientScopeError(reason, { realm, scope: required });
+      const error = new InsufficientScopeError(reason, { realm: by.realm, authParams: by.authParams, scope: required });
       publishRefusal(error, 'guard', place, detail);
       return error;
     },

@@ -17,7 +17,9 @@ export type ClaimRule = (auth: AuthInfo) => boolean;
 export function scopesGuard(scopes: string | readonly string[], options?: MatchGuardOptions): RouteGuard {
   const required = toRequirement(scopes, 'scopes', 'requireScopes()', 'scope');
   const { match, realm } = resolveGuardOptions(options, 'requireScopes()', true);
-  return createRouteGuard('requireScopes()', required, 'scope_missing', realm, (auth) => hasGrants(auth.scopes, required, match));
+  return createRouteGuard('requireScopes()', required, 'scope_missing', realm, (auth, implied) =>
+    hasGrants(auth.scopes, required, match, implied),
+  );
 }
 
 /** The rule of `requireRoles(roles, options)`. */
@@ -40,8 +42,8 @@ export function scopesOrRolesGuard(required: ScopesOrRoles, options?: GuardOptio
   const roles = toRequirement(required.roles ?? [], 'roles', where, 'role', true);
   if (scopes.length + roles.length === 0) failArgument('required', 'needs at least one scope or role', where);
   const { realm } = resolveGuardOptions(options, where, false);
-  return createRouteGuard(where, [...scopes, ...roles], 'scope_or_role_missing', realm, (auth) =>
-    hasGrants(auth.scopes, scopes, 'any') || hasGrants(auth.roles, roles, 'any'),
+  return createRouteGuard(where, [...scopes, ...roles], 'scope_or_role_missing', realm, (auth, implied) =>
+    hasGrants(auth.scopes, scopes, 'any', implied) || hasGrants(auth.roles, roles, 'any'),
   );
 }
 

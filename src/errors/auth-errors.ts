@@ -5,7 +5,7 @@
  * logs and apps. Messages are fixed phrases: they never hold a token, a claim value or a URL.
  */
 import { DEFAULT_REALM } from '../options/option-checks.js';
-import { toChallenge } from './challenge.js';
+import { toChallenge, type AuthParam } from './challenge.js';
 import { toChallenges, type DpopChallengeOptions } from './dpop-challenge.js';
 import { DESCRIPTIONS, UNIFORM_DESCRIPTION, type AuthErrorCode, type AuthErrorReason, type InsufficientScopeReason, type InvalidRequestReason,
   type InvalidTokenReason, type IntrospectionUnavailableReason, type KeysUnavailableReason, type MissingTokenReason,
@@ -24,6 +24,14 @@ export type {
   OAuthErrorCode,
 } from './reasons.js';
 const BRAND = Symbol.for('bearer-guard.AuthError');
+const NO_PARAMS: readonly AuthParam[] = Object.freeze([]);
+
+/** `params` frozen (a list the library built once is already frozen and is shared as it is). */
+function frozenParams(params: readonly AuthParam[] | undefined): readonly AuthParam[] {
+  if (params === undefined || params.length === 0) return NO_PARAMS;
+  if (Object.isFrozen(params) && params.every((param) => Object.isFrozen(param))) return params;
+  return Object.freeze(params.map(([name, value]) => Object.freeze([name, value] as const)));
+}
 
 /** Options shared by the error constructors. */
 export interface AuthErrorOptions {
@@ -33,6 +41,11 @@ export interface AuthErrorOptions {
   cause?: unknown;
   /** A `DPoP` challenge to send beside (or instead of) the Bearer one, when the API accepts DPoP. */
   dpop?: DpopChallengeOptions | undefined;
+  /**
+   * Further auth-params of the challenge, after the others: a verifier with `resource` adds
+   * `['resource_metadata', '<metadata URL>']` (RFC 9728 §5.1). @default []
+   */
+  authParams?: readonly AuthParam[];
 }
 
 /**
@@ -58,11 +71,14 @@ export abstract class AuthError extends Error {
   readonly description: string;
   /** The `realm` of the challenge. */
   readonly realm: string;
+  /** Further auth-params of the challenge (`resource_metadata`…), in order. */
+  readonly authParams: readonly AuthParam[];
 
   protected constructor(reason: AuthErrorReason, options: AuthErrorOptions | undefined, description = DESCRIPTIONS[reason]) {
     super(description, options?.cause === undefined ? undefined : { cause: options.cause });
     this.description = description;
     this.realm = options?.realm ?? DEFAULT_REALM;
+    this.authParams = frozenParams(options?.authParams);
   }
 
   override get name(): string {
@@ -88,7 +104,7 @@ export class MissingTokenError extends AuthError {
   constructor(reason: MissingTokenReason = 'token_missing', options?: AuthErrorOptions) {
     super(reason, options);
     this.reason = reason;
-    this.headers = { 'WWW-Authenticate': toChallenges({ realm: this.realm }, options?.dpop) };
+    this.headers = { 'WWW-Authenticate': toChallenges({ realm: this.realm, authParams: this.authParams }, options?.dpop) };
   }
 }
 
@@ -105,9 +121,8 @@ export class InvalidRequestError extends AuthError {
   constructor(reason: InvalidRequestReason, options?: AuthErrorOptions) {
     super(reason, options);
     this.reason = reason;
-    this.headers = {
-      'WWW-Authenticate': toChallenge({ realm: this.realm, error: this.error, description: this.description }),
-    };
+    const { realm, error, description, authParams } = this;
+    this.headers = { 'WWW-Authenticate': toChallenge({ realm, error, description, authParams }) };
   }
 }
 
@@ -135,9 +150,8 @@ export class InvalidTokenError extends AuthError {
   constructor(reason: InvalidTokenReason, options?: InvalidTokenErrorOptions) {
     super(reason, options, options?.uniformDescription === true ? UNIFORM_DESCRIPTION : DESCRIPTIONS[reason]);
     this.reason = reason;
-    this.headers = {
-      'WWW-Authenticate': toChallenges({ realm: this.realm, error: this.error, description: this.description }, options?.dpop),
-    };
+    const { realm, error, description, authParams } = this;
+    this.headers = { 'WWW-Authenticate': toChallenges({ realm, error, description, authParams }, options?.dpop) };
   }
 }
 
@@ -163,14 +177,8 @@ export class InsufficientScopeError extends AuthError {
     super(reason, options);
     this.reason = reason;
     this.scope = Object.freeze([...options.scope]);
-    this.headers = {
-      'WWW-Authenticate': toChallenge({
-        realm: this.realm,
-        error: this.error,
-        description: this.description,
-        scope: this.scope,
-      }),
-    };
+    const { realm, error, description, scope, authParams } = this;
+    this.headers = { 'WWW-Authenticate': toChallenge({ realm, error, description, scope, authParams }) };
   }
 }
 

@@ -20,12 +20,31 @@ export interface ChallengeParams {
    * with a space, non-ASCII text) and repeats are left out; with none left, so is the attribute.
    */
   scope?: readonly string[];
+  /**
+   * Further auth-params (RFC 7235 §2.1), written after the others in the order given, each as a quoted
+   * string: `resource_metadata` (RFC 9728 §5.1), for instance. A param whose name is not a token, repeats
+   * an earlier name or one of the params above (case-insensitively) is left out.
+   */
+  authParams?: readonly AuthParam[];
 }
+
+/** One auth-param of a challenge: its name (an RFC 7235 token) and its value (quoted when written). */
+export type AuthParam = readonly [name: string, value: string];
 
 
 const ATTRIBUTE_FORBIDDEN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+// RFC 7230 §3.2.6 `token`: what an auth-param name may be.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const BUILT_IN = ['realm', 'error', 'error_description', 'scope'];
+
+/** True when `name` may name an extra auth-param: an RFC 7230 token, and not one the builder writes itself. */
+export function isAuthParamName(name: string): boolean {
+  return TOKEN.test(name) && !BUILT_IN.includes(name.toLowerCase());
+}
 
 /** True when `value` is a legal RFC 6750 `scope-token` (so it may appear in a `scope` attribute). */
 export function isScopeToken(value: string): boolean {
@@ -37,10 +56,13 @@ function quote(value: string): string {
 }
 
 /**
- * Builds a `Bearer` challenge: `Bearer realm="api", error="invalid_token", error_description="…"`.
+ * Builds a `Bearer` challenge: `Bearer realm="api", error="invalid_token", error_description="…"`, then
+ * `scope` and any further auth-params.
  *
  * @example
  * toChallenge({ realm: 'api' }) // 'Bearer realm="api"'
+ * toChallenge({ realm: 'api', authParams: [['resource_metadata', 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp']] })
+ * // 'Bearer realm="api", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"'
  */
 export function toChallenge(params: ChallengeParams): string {
   let value = `Bearer realm=${quote(params.realm)}`;
@@ -51,11 +73,18 @@ export function toChallenge(params: ChallengeParams): string {
     const scope = [...new Set(params.scope.filter((s) => SCOPE_TOKEN.test(s)))];
     if (scope.length > 0) value += `, scope=${quote(scope.join(' '))}`;
   }
+  if (params.authParams !== undefined) {
+    const seen = new Set<string>();
+    for (const [name, param] of params.authParams) {
+      if (typeof name !== 'string' || typeof param !== 'string' || !isAuthParamName(name)) continue;
+      const key = name.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      value += `, ${name}=${quote(param)}`;
+    }
+  }
   return value;
 }
-
-/** One auth-param of a challenge: its name and its value (written quoted). */
-export type AuthParam = readonly [name: string, value: string];
 
 /**
  * Builds one challenge of any scheme from its auth-params, in order, each value quoted and cleaned like the

@@ -4,7 +4,7 @@
  * in the challenge of the scheme the request used: `Bearer realm="api", DPoP realm="api",
  * error="invalid_token", error_description="…", algs="ES256"` for a DPoP request.
  */
-import { formatChallenge, toChallenge, type AuthParam, type ChallengeParams } from './challenge.js';
+import { formatChallenge, isAuthParamName, toChallenge, type AuthParam, type ChallengeParams } from './challenge.js';
 
 /** What the `DPoP` challenge of an answer says. */
 export interface DpopChallengeOptions {
@@ -24,11 +24,14 @@ export function toDpopChallenge(
   realm: string,
   algs: readonly string[],
   error?: { error: string; description?: string | undefined },
+  authParams: readonly AuthParam[] = [],
 ): string {
   const params: AuthParam[] = [['realm', realm]];
   if (error !== undefined) params.push(['error', error.error]);
   if (error?.description !== undefined) params.push(['error_description', error.description]);
   params.push(['algs', algs.join(' ')]);
+  // The verifier's own auth-params (`resource_metadata`), as in its Bearer challenge.
+  for (const param of authParams) if (isAuthParamName(param[0]) && param[0].toLowerCase() !== 'algs') params.push(param);
   return formatChallenge('DPoP', params);
 }
 
@@ -41,13 +44,20 @@ export function toChallenges(params: ChallengeParams, dpop: DpopChallengeOptions
   if (dpop === undefined) return toChallenge(params);
   const onDpop = dpop.required === true || dpop.presented === true;
   const error = onDpop && params.error !== undefined ? { error: params.error, description: params.description } : undefined;
-  return withBearer(params.realm, dpop, toDpopChallenge(params.realm, dpop.algs, error), onDpop ? undefined : params);
+  const dpopChallenge = toDpopChallenge(params.realm, dpop.algs, error, params.authParams);
+  return withBearer(params.realm, dpop, dpopChallenge, onDpop ? undefined : params, params.authParams);
 }
 
 /**
  * `dpopChallenge` after the Bearer challenge (of `bearer`, else a bare one), or alone when DPoP is required.
  */
-export function withBearer(realm: string, dpop: DpopChallengeOptions, dpopChallenge: string, bearer?: ChallengeParams): string {
+export function withBearer(
+  realm: string,
+  dpop: DpopChallengeOptions,
+  dpopChallenge: string,
+  bearer?: ChallengeParams,
+  authParams?: readonly AuthParam[],
+): string {
   if (dpop.required === true) return dpopChallenge;
-  return `${toChallenge(bearer ?? { realm })}, ${dpopChallenge}`;
+  return `${toChallenge(bearer ?? { realm, ...(authParams === undefined ? {} : { authParams }) })}, ${dpopChallenge}`;
 }

@@ -30,8 +30,11 @@ export class InvalidDpopProofError extends AuthError {
     this.reason = reason;
     const nonceReason = reason === 'dpop_nonce_missing' || reason === 'dpop_nonce_invalid';
     this.error = nonceReason ? 'use_dpop_nonce' : 'invalid_dpop_proof';
-    const challenge = toDpopChallenge(this.realm, options.dpop.algs, { error: this.error, description: this.description });
-    const headers: Record<string, string> = { 'WWW-Authenticate': withBearer(this.realm, options.dpop, challenge) };
+    const error = { error: this.error, description: this.description };
+    const challenge = toDpopChallenge(this.realm, options.dpop.algs, error, this.authParams);
+    const headers: Record<string, string> = {
+      'WWW-Authenticate': withBearer(this.realm, options.dpop, challenge, undefined, this.authParams),
+    };
     if (nonceReason && options.nonce !== undefined) headers['DPoP-Nonce'] = options.nonce;
     this.headers = headers;
   }

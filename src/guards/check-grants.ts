@@ -1,10 +1,14 @@
 /**
  * Pure authorization checks of a verified identity against required scopes and app roles. Exact,
- * case-sensitive string comparison; no patterns, no wildcards, no hierarchy.
+ * case-sensitive string comparison; no patterns, no wildcards. The one hierarchy is the verifier's
+ * `impliedScopes`: a granted scope also satisfies the scopes it implies (never the other way round). It is
+ * applied here, when a requirement is checked, so `AuthInfo.scopes` keeps exactly what the token granted.
  */
 import { isScopeToken } from '../errors/challenge.js';
 import { failArgument } from '../options/option-checks.js';
+import type { ImpliedScopes } from '../verify/config/implied-scopes.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
+import { issuedBy } from '../verify/identity/issued-identity.js';
 
 /** Whether every required value must be granted (`all`) or one is enough (`any`). */
 export type MatchMode = 'all' | 'any';
@@ -26,21 +30,50 @@ export interface ScopesOrRoles {
 /** What a required value is: a scope (RFC 6750 `scope-token` grammar) or an app role (free text). */
 export type GrantKind = 'scope' | 'role';
 
-/** True when `granted` satisfies `required` under `match`. */
-export function hasGrants(granted: readonly string[], required: readonly string[], match: MatchMode = 'all'): boolean {
-  return match === 'all'
-    ? required.every((value) => granted.includes(value))
-    : required.some((value) => granted.includes(value));
+/** True when `value` is granted, or implied by a granted scope under `implied`. */
+function grants(granted: readonly string[], value: string, implied: ImpliedScopes | undefined): boolean {
+  if (granted.includes(value)) return true;
+  return implied !== undefined && granted.some((scope) => implied.get(scope)?.includes(value) === true);
 }
 
 /**
- * True when `auth` holds the required scopes.
+ * True when `granted` satisfies `required` under `match`; with `implied` (a verifier's closed scope
+ * hierarchy), a granted scope also satisfies every scope it implies.
+ */
+export function hasGrants(
+  granted: readonly string[],
+  required: readonly string[],
+  match: MatchMode = 'all',
+  implied?: ImpliedScopes,
+): boolean {
+  return match === 'all'
+    ? required.every((value) => grants(granted, value, implied))
+    : required.some((value) => grants(granted, value, implied));
+}
+
+/**
+ * The scopes `auth` may act with: those its token granted, then every scope they imply under the
+ * `impliedScopes` of the verifier that produced it, each once. Without a hierarchy, `auth.scopes` itself.
+ *
+ * @example
+ * // impliedScopes: { 'files:write': ['files:read'] }, token scope "files:write"
+ * effectiveScopes(auth) // ['files:write', 'files:read']
+ */
+export function effectiveScopes(auth: AuthInfo): readonly string[] {
+  const implied = issuedBy(auth)?.impliedScopes;
+  if (implied === undefined) return auth.scopes;
+  return [...new Set(auth.scopes.flatMap((scope) => [scope, ...(implied.get(scope) ?? [])]))];
+}
+
+/**
+ * True when `auth` holds the required scopes (directly, or implied under its verifier's `impliedScopes`).
  *
  * @example
  * if (!hasScopes(auth, ['receipts.read'])) throw new Error('forbidden');
  */
 export function hasScopes(auth: AuthInfo, scopes: string | readonly string[], options?: GrantMatchOptions): boolean {
-  return hasGrants(auth.scopes, typeof scopes === 'string' ? [scopes] : scopes, options?.match);
+  const required = typeof scopes === 'string' ? [scopes] : scopes;
+  return hasGrants(auth.scopes, required, options?.match, issuedBy(auth)?.impliedScopes);
 }
 
 /** True when `auth` holds the required app roles. */
@@ -48,9 +81,10 @@ export function hasRoles(auth: AuthInfo, roles: string | readonly string[], opti
   return hasGrants(auth.roles, typeof roles === 'string' ? [roles] : roles, options?.match);
 }
 
-/** True when `auth` holds any of `required.scopes` or any of `required.roles`. */
+/** True when `auth` holds any of `required.scopes` (directly or implied) or any of `required.roles`. */
 export function hasScopesOrRoles(auth: AuthInfo, required: ScopesOrRoles): boolean {
-  return hasGrants(auth.scopes, required.scopes ?? [], 'any') || hasGrants(auth.roles, required.roles ?? [], 'any');
+  const implied = issuedBy(auth)?.impliedScopes;
+  return hasGrants(auth.scopes, required.scopes ?? [], 'any', implied) || hasGrants(auth.roles, required.roles ?? [], 'any');
 }
 
 const CONTROL = /\p{Cc}/u;

@@ -13,7 +13,7 @@ import { RequestView } from '../access/request-view.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
 import type { Verifier } from '../verify/verifier.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
-import type { AuthRequest, Middleware, NextFunction } from './handler-types.js';
+import type { AuthRequest, Middleware, MiddlewareRequest, NextFunction } from './handler-types.js';
 
 export type { AuthenticateOptions };
 
@@ -31,7 +31,7 @@ export type { AuthenticateOptions };
 export function authenticate(
   verifierOrOptions: VerifierOptions | readonly VerifierOptions[] | Verifier,
   options?: AuthenticateOptions,
-): Middleware {
+): Middleware<MiddlewareRequest> {
   const authenticator = createAuthenticator(verifierOrOptions, options, 'authenticate()');
 
   // Also runs inside promise callbacks: nothing it does may escape as an unhandled rejection.
@@ -45,12 +45,14 @@ export function authenticate(
     next();
   };
 
-  return function bearerGuardAuthenticate(req, res, next) {
+  return function bearerGuardAuthenticate(request, res, next) {
+    // Whatever another library declares `req.auth` as, bearer-guard sets its own identity there.
+    const req = request as AuthRequest;
     let result: AuthInfo | Promise<AuthInfo>;
     try {
       const extracted = authenticator.read(req, req);
       if (extracted === undefined) {
-        markPassedAuthenticate(req);
+        markPassedAuthenticate(req, authenticator.issuedBy);
         next();
         return;
       }

@@ -1,5 +1,6 @@
 /**
- * Types `req.auth` on Express requests. Only declarations: importing bearer-guard is enough.
+ * Types `req.auth` on Express requests. Only declarations, loaded by the `bearer-guard/express` entry point
+ * (never by `bearer-guard` itself, so that it cannot collide with another library's `req.auth`).
  */
 import type { AuthInfo } from '../verify/identity/auth-info.js';
 

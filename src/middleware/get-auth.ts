@@ -3,9 +3,11 @@
  * for route handlers behind `authenticate()`. Without one it throws the same 401 a guard answers, so a
  * handler mounted without `authenticate()` fails closed instead of reading `undefined`.
  */
+import type { IncomingMessage } from 'node:http';
 import { AuthenticationRequiredError } from '../errors/auth-errors.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
 import { issuedRealm } from '../verify/identity/issued-identity.js';
+import { passedAuthenticate } from '../access/passed-authenticate.js';
 
 /**
  * The identity `authenticate()` attached to `req`. Throws {@link AuthenticationRequiredError} (401, an
@@ -17,8 +19,12 @@ import { issuedRealm } from '../verify/identity/issued-identity.js';
  *   res.json({ caller: getAuth(req).clientId }); // AuthInfo, no `?.` needed
  * });
  */
-export function getAuth(req: { readonly auth?: unknown }): AuthInfo {
-  const auth = req.auth;
-  if (issuedRealm(auth) === undefined) throw new AuthenticationRequiredError();
+export function getAuth(req: IncomingMessage | { readonly auth?: unknown }): AuthInfo {
+  // Any request: Express's `Request` may not declare `auth` at all (bearer-guard does not, by default).
+  const auth = (req as { readonly auth?: unknown }).auth;
+  if (issuedRealm(auth) === undefined) {
+    // Let on by `authenticate({ optional: true })`: answered with that verifier's challenge.
+    throw new AuthenticationRequiredError(passedAuthenticate(req as IncomingMessage));
+  }
   return auth as AuthInfo;
 }

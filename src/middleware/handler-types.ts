@@ -11,8 +11,18 @@ export type AuthRequest = IncomingMessage & { auth?: AuthInfo; body?: unknown };
 /** The `next` callback of Express and Connect. */
 export type NextFunction = (error?: unknown) => void;
 
-/** A standard `(req, res, next)` middleware. */
-export type Middleware = (req: AuthRequest, res: ServerResponse, next: NextFunction) => void;
+/**
+ * The request the middleware of bearer-guard accepts: any Node request, whatever its `auth` is typed as.
+ * Another library may declare `req.auth` on Express's `Request` with a type of its own (the MCP SDK does);
+ * bearer-guard's middleware still plugs in without casts.
+ */
+export type MiddlewareRequest = IncomingMessage & { auth?: unknown };
+
+/**
+ * A standard `(req, res, next)` middleware. bearer-guard's factories return `Middleware<MiddlewareRequest>`
+ * (any request); `Middleware` alone types a handler that reads `req.auth` as an {@link AuthInfo}.
+ */
+export type Middleware<Req extends IncomingMessage = AuthRequest> = (req: Req, res: ServerResponse, next: NextFunction) => void;
 
 /** A standard `(err, req, res, next)` error middleware. */
 export type ErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: NextFunction) => void;

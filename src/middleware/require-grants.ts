@@ -10,13 +10,13 @@ import type { ScopesOrRoles } from '../guards/check-grants.js';
 import type { GuardOptions, MatchGuardOptions } from '../access/guard-options.js';
 import { withRouteGuard, type GuardHandle, type RouteGuard } from '../access/route-guard.js';
 import { claimsGuard, rolesGuard, scopesGuard, scopesOrRolesGuard, type ClaimRule } from '../access/route-guards.js';
-import type { Middleware } from './handler-types.js';
+import type { Middleware, MiddlewareRequest } from './handler-types.js';
 
 /** A route guard: Express and Connect middleware, also accepted by the web-standard entry. */
-export type GuardMiddleware = Middleware & GuardHandle;
+export type GuardMiddleware = Middleware<MiddlewareRequest> & GuardHandle;
 
 function toMiddleware(guard: RouteGuard): GuardMiddleware {
-  const middleware: Middleware = function bearerGuardRequire(req, _res, next) {
+  const middleware: Middleware<MiddlewareRequest> = function bearerGuardRequire(req, _res, next) {
     const error = guard.check(req.auth, req, true);
     if (error === undefined) next();
     else next(error);

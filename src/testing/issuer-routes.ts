@@ -1,8 +1,9 @@
 /**
  * The test issuer's routes, each counted. The plain layout: OpenID Connect Discovery
  * (`/.well-known/openid-configuration`), RFC 8414 metadata (`/.well-known/oauth-authorization-server`),
- * the JWK Set (`/jwks`), the token endpoint (`/token`) and the introspection endpoint (`/introspect`).
- * Entra tenant mode brings its own layout (`entra-tenant.ts`).
+ * the JWK Set (`/jwks`), the token endpoint (`/token`), the introspection endpoint (`/introspect`) and an
+ * authorization endpoint (`/authorize`) that refuses every request. Entra tenant mode brings its own layout
+ * (`entra-tenant.ts`).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { JWK } from 'jose';
@@ -31,6 +32,7 @@ export const ISSUER_PATHS: IssuerLayout = Object.freeze({
   jwks: '/jwks',
   token: '/token',
   introspection: '/introspect',
+  authorize: '/authorize',
 });
 
 /** Requests served, per endpoint. */
@@ -66,17 +68,19 @@ export interface PlainMetadataContext {
  * The authorization server metadata (RFC 8414 §2), served at both well-known locations.
  *
  * It is complete, truthful RFC 8414 metadata for what the test issuer is: an authorization server for the
- * client credentials grant only. It has no authorization endpoint, so `response_types_supported` is
- * empty and `authorization_endpoint` is absent (RFC 8414 requires it only when a grant that uses it is
- * supported). The same document answers at the OpenID Connect discovery location because OAuth clients
- * and resource servers look there first, but it is a client-credentials-only subset, not an OpenID
- * Provider configuration: the test issuer issues no ID tokens, so it leaves out the members OpenID
- * Connect Discovery 1.0 §3 requires for them (`authorization_endpoint`, `subject_types_supported`,
- * `id_token_signing_alg_values_supported`) rather than advertise what it does not do.
+ * client credentials grant only. `response_types_supported` is empty: its authorization endpoint exists
+ * only because clients such as the MCP SDK's refuse metadata without `authorization_endpoint`, and it
+ * refuses every request with `unsupported_response_type`. The same document answers at the OpenID Connect
+ * discovery location because OAuth clients and resource servers look there first, but it is a
+ * client-credentials-only subset, not an OpenID Provider configuration: the test issuer issues no ID
+ * tokens, so it leaves out the members OpenID Connect Discovery 1.0 §3 requires for them
+ * (`subject_types_supported`, `id_token_signing_alg_values_supported`) rather than advertise what it does
+ * not do.
  */
 export function issuerMetadata(context: PlainMetadataContext): Record<string, unknown> {
   return {
     issuer: context.issuer,
+    authorization_endpoint: `${context.issuer}${ISSUER_PATHS.authorize}`,
     token_endpoint: context.tokenEndpoint,
     jwks_uri: context.jwksUri,
     response_types_supported: [],

@@ -79,6 +79,7 @@ export function assembleBinding(config: VerifierConfig): Binding {
   const { dpop, mtls } = config;
   return createBinding({
     realm: config.realm,
+    authParams: config.authParams,
     toleranceSec: config.claims.toleranceSec,
     dpop,
     mtls,

@@ -9,6 +9,7 @@ import type { AuthInfo } from '../verify/identity/auth-info.js';
 import type { Verifier } from '../verify/verifier.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
 import type { CredentialSchemes } from '../verify/binding/check-binding.js';
+import type { IssuedBy } from '../verify/identity/issued-identity.js';
 import type { VerifyNow } from '../verify/verify-token.js';
 import { assembleVerifier } from './assemble-verifier.js';
 import { assembleIssuers } from './multi-issuer.js';
@@ -17,6 +18,9 @@ import { toVerifierStatus, type VerifierStatus } from './verifier-status.js';
 
 /** Internal entry point: answers synchronously when no key fetch is needed. */
 export const VERIFY_NOW: unique symbol = Symbol('bearer-guard.verifyNow');
+
+/** Internal: what the verifier's identities and challenges carry (realm, auth-params, resource…). */
+export const ISSUED_BY: unique symbol = Symbol('bearer-guard.verifierIssuedBy');
 
 /** Internal: the credential schemes the verifier accepts besides Bearer (DPoP, MTLS_POP), for `authenticate()`. */
 export const CREDENTIAL_SCHEMES: unique symbol = Symbol('bearer-guard.credentialSchemes');
@@ -48,6 +52,8 @@ export interface BearerVerifier extends Verifier {
   readonly [VERIFY_NOW]: VerifyNow;
   /** @internal The `DPoP` and `MTLS_POP` schemes `authenticate()` accepts, and the DPoP challenge. */
   readonly [CREDENTIAL_SCHEMES]: CredentialSchemes;
+  /** @internal The challenge parameters and resource of this verifier, for `authenticate()`. */
+  readonly [ISSUED_BY]: IssuedBy;
 }
 
 /**
@@ -68,6 +74,7 @@ export function createVerifier(options: VerifierOptions | readonly VerifierOptio
     realm: config.realm,
     [VERIFY_NOW]: verifyNow,
     [CREDENTIAL_SCHEMES]: binding.schemes,
+    [ISSUED_BY]: config.issuedBy,
     verify(token: string, request?: VerifyRequest): Promise<AuthInfo> {
       try {
         return Promise.resolve(verifyNow(token, request));

@@ -25,8 +25,35 @@ export interface VerifierOptions {
    * discovered keys (or `jwksUri` / `publicKeys`). Answer from your own list, never from the claims alone.
    */
   issuer: string | readonly string[] | IssuerResolver;
-  /** Accepted audience(s); the token's `aud` (string or array) must contain one of them. */
-  audience: string | readonly string[];
+  /**
+   * Accepted audience(s); the token's `aud` (string or array) must contain one of them, compared exactly.
+   * Required unless {@link VerifierOptions.resource} is set (then either passes).
+   */
+  audience?: string | readonly string[];
+  /**
+   * The protected resource's identifier (RFC 8707, RFC 9728): the URL clients call, such as an MCP server's
+   * `https://mcp.example.com/mcp`. `https` (plain `http` on loopback hosts only), no query or fragment. A
+   * token whose `aud` names it passes after both are normalised (scheme and host case, default port, dot
+   * segments, percent-encoding; one trailing slash is not significant); a parent path, a sibling such as
+   * `/mcp2`, a sub-path or another host does not. Every 401 and 403 of the verifier then carries
+   * `resource_metadata="<resourceMetadataUrl>"` in its challenge (RFC 9728 §5.1).
+   */
+  resource?: string;
+  /**
+   * The URL of the resource's metadata document, named by `resource_metadata` in challenges. Needs
+   * {@link VerifierOptions.resource}.
+   * @default `/.well-known/oauth-protected-resource` inserted before the resource's path (RFC 9728 §3.1):
+   * `https://mcp.example.com/.well-known/oauth-protected-resource/mcp`
+   */
+  resourceMetadataUrl?: string;
+  /**
+   * A scope hierarchy: each scope → the scopes it implies, e.g. `{ 'files:write': ['files:read'] }`. The
+   * guards (`requireScopes`, `requireScopesOrRoles`, `hasScopes`) then accept a granted scope for every scope
+   * it implies, transitively, never the other way round; `AuthInfo.scopes` still lists only what the token
+   * granted (`effectiveScopes(auth)` adds the rest). A cycle is refused.
+   * @default undefined (scopes compared exactly)
+   */
+  impliedScopes?: Readonly<Record<string, readonly string[]>>;
   /**
    * The JWK Set URL. When absent it is discovered per issuer: `<issuer>/.well-known/openid-configuration`,
    * then RFC 8414's `/.well-known/oauth-authorization-server` inserted before the issuer's path, then

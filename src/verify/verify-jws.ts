@@ -167,7 +167,7 @@ export function createJwsPath(parts: JwsPathParts): VerifyJws {
       stage = 'identity';
       const { clientId, tenantId } = readCaller(payload, locations);
       const verified = { token, format, header: jws.header, payload, issuer: matched.issuer, audience, clientId, tenantId, exp: times.exp };
-      const auth = toAuthInfo(verified, locations, family, config.realm);
+      const auth = toAuthInfo(verified, locations, family, config.issuedBy);
       trace?.passed(stage, describeIdentity(clientId, tenantId));
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);

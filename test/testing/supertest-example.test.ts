@@ -1,9 +1,9 @@
-// The README quotes this file, with the imports written as 'bearer-guard' and 'bearer-guard/testing';
+// The README quotes this file, with the imports written as 'bearer-guard/express' and 'bearer-guard/testing';
 // test/readme.test.ts keeps the two identical.
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { authenticate, authErrorHandler, requireScopes } from '../../src/index.js';
+import { authenticate, authErrorHandler, requireScopes } from '../../src/express.js';
 import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
 
 let issuer: TestIssuer;

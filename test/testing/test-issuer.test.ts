@@ -66,8 +66,11 @@ describe('a running test issuer', () => {
     expect(document.response_types_supported).toEqual([]);
     expect(document.token_endpoint).toBe(issuer.tokenEndpoint);
     expect(document.jwks_uri).toBe(issuer.jwksUri);
-    // authorization_endpoint is REQUIRED only with a grant that uses it; none is supported.
-    expect(document).not.toHaveProperty('authorization_endpoint');
+    // No grant uses the authorization endpoint: it is named (MCP clients require it) and refuses everything.
+    expect(document.authorization_endpoint).toBe(`${issuer.url}/authorize`);
+    const authorize = await fetch(`${issuer.url}/authorize?response_type=code&client_id=payment`);
+    expect(authorize.status).toBe(400);
+    expect(await authorize.json()).toMatchObject({ error: 'unsupported_response_type' });
     expect(document.grant_types_supported).toEqual(['client_credentials']);
     expect(document.token_endpoint_auth_signing_alg_values_supported).not.toContain('none');
     // Not an OpenID Provider: no ID tokens, so none of the members describing them is advertised.
@@ -98,7 +101,7 @@ describe('a running test issuer', () => {
   });
 
   it('answers 404 on unknown paths and 405 to writes on read-only endpoints', async () => {
-    expect((await fetch(`${issuer.url}/authorize`)).status).toBe(404);
+    expect((await fetch(`${issuer.url}/userinfo`)).status).toBe(404);
     const post = await fetch(issuer.jwksUri, { method: 'POST' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');

@@ -1,6 +1,7 @@
 /**
- * Compile-only checks (type-checked by `tsc -p tsconfig.json`, never run): importing bearer-guard types
- * `req.auth` on Express requests, and its middleware plugs into Express without casts.
+ * Compile-only checks (type-checked by `tsc -p tsconfig.json`, never run): importing `bearer-guard/express`
+ * types `req.auth` on Express requests, and its middleware plugs into Express without casts. (That the main
+ * entry declares nothing, so that it compiles beside the MCP SDK, is checked by mcp-sdk.test.ts.)
  */
 import express, { type Request, type Response } from 'express';
 import { expectTypeOf } from 'vitest';
@@ -11,7 +12,7 @@ import {
   requireScopes,
   requireScopesOrRoles,
   type AuthInfo,
-} from '../../src/index.js';
+} from '../../src/express.js';
 
 const app = express();
 app.use(authenticate({ issuer: 'https://login.example.com/', audience: 'api://receipts' }));

@@ -45,7 +45,7 @@ export function authenticate(
       const credential = { method: request.method, url: request.url, headers: request.headers, rawHeaders: raw.rawHeaders, body: request.body };
       const extracted = authenticator.read(credential, request);
       if (extracted === undefined) {
-        markPassedAuthenticate(request);
+        markPassedAuthenticate(request, authenticator.issuedBy);
         done();
         return;
       }

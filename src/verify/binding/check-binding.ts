@@ -12,6 +12,7 @@
  * The stage also owns the answer to a refusal: the `DPoP` challenge beside the Bearer one when DPoP is on,
  * `invalid_dpop_proof` for the proof, `use_dpop_nonce` with a fresh nonce.
  */
+import type { AuthParam } from '../../errors/challenge.js';
 import { AuthError, InvalidTokenError, KeysUnavailableError } from '../../errors/auth-errors.js';
 import type { DpopChallengeOptions } from '../../errors/dpop-challenge.js';
 import { InvalidDpopProofError } from '../../errors/dpop-errors.js';
@@ -47,6 +48,8 @@ export interface Binding {
 /** What the binding stage is assembled from. */
 export interface BindingParts {
   readonly realm: string;
+  /** Further auth-params of the verifier's challenges (`resource_metadata`). */
+  readonly authParams: readonly AuthParam[];
   /** Seconds a proof's `iat` may lie in the future (the verifier's `clockTolerance`). */
   readonly toleranceSec: number;
   readonly dpop: DpopConfig | undefined;
@@ -61,7 +64,7 @@ type Scheme = 'bearer' | 'dpop' | 'mtls_pop';
 const CNF_METHODS = new Set(['jkt', 'x5t#S256']);
 
 /** Without DPoP or mTLS: a bound token is refused, as a plain Bearer token cannot prove its binding. */
-function unboundOnly(realm: string): Binding {
+function unboundOnly(realm: string, authParams: readonly AuthParam[]): Binding {
   return {
     checksHits: false,
     check(_token, payload) {
@@ -70,15 +73,16 @@ function unboundOnly(realm: string): Binding {
       }
       return undefined;
     },
-    refuse: (reason, _request, uniformDescription) => new InvalidTokenError(reason as InvalidTokenReason, { realm, uniformDescription }),
+    refuse: (reason, _request, uniformDescription) =>
+      new InvalidTokenError(reason as InvalidTokenReason, { realm, authParams, uniformDescription }),
     schemes: { dpop: undefined, mtlsPop: false },
   };
 }
 
 /** Assembles the binding stage. */
 export function createBinding(parts: BindingParts): Binding {
-  const { realm, dpop, mtls, replayStore, nonces } = parts;
-  if (dpop === undefined && mtls === undefined) return unboundOnly(realm);
+  const { realm, authParams, dpop, mtls, replayStore, nonces } = parts;
+  if (dpop === undefined && mtls === undefined) return unboundOnly(realm, authParams);
   const policy: DpopPolicy | undefined =
     dpop === undefined ? undefined : { config: dpop, algorithms: new Set(dpop.algorithms), toleranceSec: parts.toleranceSec, nonces };
   const challenge = dpop === undefined ? undefined : { algs: dpop.algorithms, required: dpop.required };
@@ -158,8 +162,8 @@ export function createBinding(parts: BindingParts): Binding {
       return remember(checkDpop(token, jkt, request, policy, nowMs));
     },
     refuse(reason, request, uniformDescription) {
-      if (challenge === undefined) return new InvalidTokenError(reason as InvalidTokenReason, { realm, uniformDescription });
-      const options = { realm, uniformDescription, dpop: { ...challenge, presented: schemeOf(request) === 'dpop' } };
+      if (challenge === undefined) return new InvalidTokenError(reason as InvalidTokenReason, { realm, authParams, uniformDescription });
+      const options = { realm, authParams, uniformDescription, dpop: { ...challenge, presented: schemeOf(request) === 'dpop' } };
       if (isDpopProofReason(reason)) {
         const nonce = reason.startsWith('dpop_nonce_') ? nonces?.current(Date.now()) : undefined;
         return new InvalidDpopProofError(reason, { ...options, nonce });

@@ -1,11 +1,19 @@
 /**
- * The audience (RFC 7519 §4.1.3, RFC 9068 §4): `aud` must contain a configured audience. For issuers whose
- * access tokens carry no `aud` (Amazon Cognito), `client_id` is checked instead and an `aud` is refused.
+ * The audience (RFC 7519 §4.1.3, RFC 9068 §4): `aud` must contain a configured audience. With a protected
+ * resource configured (RFC 8707, RFC 9728), an `aud` naming it in another spelling also passes: both are
+ * compared once brought to one spelling (`resource-uri.ts`). For issuers whose access tokens carry no `aud`
+ * (Amazon Cognito), `client_id` is checked instead and an `aud` is refused.
  */
 import { shown } from '../../events/debug-log.js';
 import { ownMember, type JsonObject } from '../../json.js';
 import { reject } from '../rejection.js';
 import type { ClaimPolicy } from './claim-policy.js';
+import { normalizeResourceUri } from './resource-uri.js';
+
+/** True when one of `values` names the configured resource once normalised (exact matches are tried first). */
+function namesResource(values: readonly string[], resource: string | undefined): boolean {
+  return resource !== undefined && values.some((value) => normalizeResourceUri(value) === resource);
+}
 
 /** Checks the audience and returns the token's audiences (`aud` as an array of its strings). */
 export function checkAudience(payload: JsonObject, policy: ClaimPolicy): readonly string[] {
@@ -23,8 +31,11 @@ export function checkAudience(payload: JsonObject, policy: ClaimPolicy): readonl
     return [];
   }
   const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((v) => typeof v === 'string') : [];
-  if (!values.some((value) => policy.audiences.has(value))) {
-    reject('audience_mismatch', () => `aud ${shown(aud)} has none of ${shown([...policy.audiences])}`);
+  if (!values.some((value) => policy.audiences.has(value)) && !namesResource(values, policy.resource)) {
+    reject('audience_mismatch', () => {
+      const spelled = policy.resource === undefined ? '' : ` (nor ${shown(policy.resource)} once normalised)`;
+      return `aud ${shown(aud)} has none of ${shown([...policy.audiences])}${spelled}`;
+    });
   }
   return values;
 }

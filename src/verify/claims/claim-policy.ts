@@ -6,8 +6,13 @@ export interface ClaimPolicy {
   readonly toleranceSec: number;
   /** Oldest accepted `iat`, in seconds before now; `undefined` for no limit. */
   readonly maxTokenAgeSec: number | undefined;
-  /** Accepted audiences. */
+  /** Accepted audiences, compared exactly (with a resource: both spellings of it too). */
   readonly audiences: ReadonlySet<string>;
+  /**
+   * The comparable spelling of the protected resource's identifier (`resource-uri.ts`), also matched against
+   * each `aud` once brought to that spelling; `undefined` when no resource is configured.
+   */
+  readonly resource: string | undefined;
   /** The claim checked against {@link ClaimPolicy.audiences}. */
   readonly audienceClaim: 'aud' | 'client_id';
   /** Claims that must be present with exactly this value. */

@@ -23,6 +23,8 @@ import type { IssuerProfile } from '../issuer-family.js';
 import { TENANT_PLACEHOLDER } from '../issuer/match-issuer.js';
 import { getAlgorithmSpec, isForbiddenAlgorithm, SUPPORTED_ALGORITHMS } from '../keys/algorithms.js';
 import { resolveKeyOptions } from '../keys/key-options.js';
+import { resolveImpliedScopes } from './implied-scopes.js';
+import { resolveResource, type ResourceConfig } from './resource-options.js';
 import type { VerifierOptions } from '../verifier-options.js';
 import { resolveDpopOptions, resolveMtlsOptions } from './binding-options.js';
 import type { ValidateRule } from '../caller/check-validate.js';
@@ -45,7 +47,7 @@ export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
   'issuer', 'audience', 'jwksUri', 'algorithms', 'clockTolerance', 'realm', 'maxTokenAge', 'requiredTokenType',
   'audienceClaim', 'allowedClientIds', 'allowedTenants', 'excludedTenants', 'requiredClaims', 'claims', 'profile',
   'validateKeyIssuer', 'maxTokenLength', 'keys', 'cache', 'introspection', 'decryption', 'dpop', 'mtls', 'publicKeys',
-  'validate',
+  'validate', 'resource', 'resourceMetadataUrl', 'impliedScopes',
 ]);
 
 function resolveAlgorithms(value: unknown): Set<string> {
@@ -100,6 +102,21 @@ function resolveRequiredClaims(value: unknown): [string, string | number | boole
   return entries as [string, string | number | boolean][];
 }
 
+/** The accepted audiences: those given, plus both spellings of the resource (a fast exact match). */
+function resolveAudiences(value: unknown, resource: ResourceConfig | undefined, audienceClaim: string): Set<string> {
+  if (value === undefined && resource === undefined) fail('audience', 'is required (or set "resource")');
+  const given = stringList(value, 'audience', { printable: true }) ?? [];
+  if (resource === undefined) return new Set(given);
+  if (audienceClaim === 'client_id') fail('resource', 'cannot be combined with audienceClaim "client_id"');
+  return new Set([...given, resource.resource, resource.normalized]);
+}
+
+/** The extra auth-params of every challenge: `resource_metadata` when a resource is configured. */
+function toAuthParams(resource: ResourceConfig | undefined): VerifierConfig['authParams'] {
+  if (resource === undefined) return Object.freeze([]);
+  return Object.freeze([Object.freeze(['resource_metadata', resource.metadataUrl] as const)]);
+}
+
 function toSet(list: readonly string[] | undefined): ReadonlySet<string> | undefined {
   return list === undefined ? undefined : new Set(list);
 }
@@ -110,7 +127,7 @@ function toSet(list: readonly string[] | undefined): ReadonlySet<string> | undef
  */
 export function resolveOptions(options: VerifierOptions, profiles: readonly IssuerProfile[]): VerifierConfig {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError('bearer-guard: options must be an object with at least "issuer" and "audience"');
+    throw new TypeError('bearer-guard: options must be an object with at least "issuer" and "audience" (or "resource")');
   }
   const given = optionsObject(options, '', VERIFIER_OPTION_NAMES)!;
   const jwksUri = resolveJwksUri(given.jwksUri);
@@ -124,12 +141,23 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
   if (requireAtJwt && audienceClaim === 'client_id') {
     fail('requiredTokenType', 'cannot be "at+jwt" with audienceClaim "client_id": RFC 9068 access tokens carry aud');
   }
-  const audiences = stringList(given.audience, 'audience', { required: true, printable: true })!;
+  const resource = resolveResource(given.resource, given.resourceMetadataUrl);
+  const audiences = resolveAudiences(given.audience, resource, audienceClaim);
   const maxTokenLength =
     numberOption(given.maxTokenLength, 'maxTokenLength', { min: 256, integer: true, unit: 'characters' }) ??
     DEFAULT_MAX_TOKEN_LENGTH;
+  const authParams = toAuthParams(resource);
+  const impliedScopes = resolveImpliedScopes(given.impliedScopes);
+  const realm = realmOption(given.realm);
+  const issuedBy = Object.freeze({
+    realm,
+    authParams,
+    resource: resource?.resource,
+    resourceMetadataUrl: resource?.metadataUrl,
+    impliedScopes,
+  });
   return {
-    realm: realmOption(given.realm),
+    realm,
     profile: oneOf(given.profile, 'profile', profiles) ?? 'generic',
     maxTokenLength,
     header: {
@@ -141,7 +169,8 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
         numberOption(given.clockTolerance, 'clockTolerance', { min: 0, max: MAX_CLOCK_TOLERANCE, unit: 'seconds' }) ??
         DEFAULT_CLOCK_TOLERANCE,
       maxTokenAgeSec: numberOption(given.maxTokenAge, 'maxTokenAge', { min: 0, unit: 'seconds' }),
-      audiences: new Set(audiences),
+      audiences,
+      resource: resource?.normalized,
       audienceClaim,
       requiredClaims: resolveRequiredClaims(given.requiredClaims),
       accessTokenClaims: requireAtJwt,
@@ -169,5 +198,9 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
     decryption: resolveDecryption(given.decryption),
     dpop: resolveDpopOptions(given.dpop),
     mtls: resolveMtlsOptions(given.mtls),
+    resource,
+    authParams,
+    impliedScopes,
+    issuedBy,
   };
 }

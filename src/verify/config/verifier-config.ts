@@ -1,4 +1,5 @@
 /** The verifier's configuration once validated: plain data, no stores, no network. */
+import type { AuthParam } from '../../errors/challenge.js';
 import type { IssuerProfile } from '../issuer-family.js';
 import type { CallerPolicy } from '../caller/check-caller.js';
 import type { ClaimPolicy } from '../claims/claim-policy.js';
@@ -12,6 +13,9 @@ import type { DpopConfig, MtlsConfig } from './binding-options.js';
 import type { KeySet } from '../keys/jwk-set.js';
 import type { ValidateRule } from '../caller/check-validate.js';
 import type { IssuerResolver } from '../issuer/issuer-resolver.js';
+import type { IssuedBy } from '../identity/issued-identity.js';
+import type { ImpliedScopes } from './implied-scopes.js';
+import type { ResourceConfig } from './resource-options.js';
 
 /** Everything a verifier needs, validated once at creation. */
 export interface VerifierConfig {
@@ -46,4 +50,12 @@ export interface VerifierConfig {
   readonly dpop: DpopConfig | undefined;
   /** Certificate-bound tokens (RFC 8705); `undefined` when off. */
   readonly mtls: MtlsConfig | undefined;
+  /** The protected resource (`resource`, `resourceMetadataUrl`); `undefined` when not configured. */
+  readonly resource: ResourceConfig | undefined;
+  /** Further auth-params of every challenge (`resource_metadata`), frozen; empty without a resource. */
+  readonly authParams: readonly AuthParam[];
+  /** What this verifier's identities are tagged with (realm, auth-params, resource, scope hierarchy), frozen. */
+  readonly issuedBy: IssuedBy;
+  /** The scope hierarchy, closed transitively; `undefined` when none is configured. */
+  readonly impliedScopes: ImpliedScopes | undefined;
 }

@@ -7,7 +7,7 @@ import type { TokenFormat } from '../format/identify-format.js';
 import type { AuthInfo } from './auth-info.js';
 import type { IssuerFamily } from '../issuer-family.js';
 import { ownMember, type JsonObject } from '../../json.js';
-import { tagIssued } from './issued-identity.js';
+import { tagIssued, type IssuedBy } from './issued-identity.js';
 import { readClaim, type CompiledClaimPath } from './claim-path.js';
 import type { ResolvedClaimLocations } from './claim-locations.js';
 
@@ -101,14 +101,14 @@ export interface VerifiedToken {
 }
 
 /**
- * Builds the frozen {@link AuthInfo} of a verified token, tagged as issued by a verifier of `realm` (see
+ * Builds the frozen {@link AuthInfo} of a verified token, tagged as issued by the verifier `by` (see
  * `issued-identity.ts`).
  */
 export function toAuthInfo(
   verified: VerifiedToken,
   locations: ResolvedClaimLocations,
   family: IssuerFamily,
-  realm: string,
+  by: IssuedBy,
 ): AuthInfo {
   const { payload, clientId, tenantId } = verified;
   const sub = ownMember(payload, 'sub');
@@ -129,5 +129,5 @@ export function toAuthInfo(
   info.roles = frozenList(readRoles(payload, locations));
   info.isAppOnly = family.isAppOnly(payload, clientId);
   info.expiresAt = new Date(verified.exp * 1000);
-  return Object.freeze(tagIssued(info, realm));
+  return Object.freeze(tagIssued(info, by));
 }

@@ -78,7 +78,7 @@ export function createIntrospectionJudge(
   config: VerifierConfig,
   family: IssuerFamily,
 ): (answer: IntrospectionAnswer, token: string) => JudgedAnswer {
-  const { claims, locations, caller, realm } = config;
+  const { claims, locations, caller, issuedBy } = config;
   const issuer = config.introspection?.issuer ?? config.issuers[0]!;
   const identityFamily = introspectedFamily(family);
   return (answer, token) => {
@@ -99,7 +99,7 @@ export function createIntrospectionJudge(
         { token, format: 'opaque', header: {}, payload, issuer, audience, clientId, tenantId, exp: times.exp },
         locations,
         identityFamily,
-        realm,
+        issuedBy,
       );
       stage = 'caller';
       checkCaller(clientId, tenantId, caller);

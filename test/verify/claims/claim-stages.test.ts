@@ -13,6 +13,7 @@ const policy: ClaimPolicy = {
   audienceClaim: 'aud',
   requiredClaims: [['token_use', 'access']],
   accessTokenClaims: false,
+  resource: undefined,
 };
 
 function refusal(run: () => unknown): TokenRejection {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../../src/profiles/families.js';
 import { resolveClaimLocations } from '../../../src/verify/identity/claim-locations.js';
 import { compileClaimPath, readClaim } from '../../../src/verify/identity/claim-path.js';
+import { issuedByRealm } from '../../../src/verify/identity/issued-identity.js';
 import { readCaller, readRoles, readScopes, toAuthInfo, type VerifiedToken } from '../../../src/verify/identity/to-auth-info.js';
 import { createVerifier, type ClaimLocations, type IssuerProfile, type JsonObject } from '../../../src/index.js';
 import { startIssuerServer, type IssuerServer } from '../../helpers/issuer-server.js';
@@ -83,7 +84,7 @@ describe('prototype keys', () => {
     'grants nothing from __proto__ and constructor members under the %s defaults',
     (profile) => {
       const payload = hostile();
-      const auth = toAuthInfo(verified(payload), locations(undefined, profile), FAMILIES.get(profile)!, 'api');
+      const auth = toAuthInfo(verified(payload), locations(undefined, profile), FAMILIES.get(profile)!, issuedByRealm('api'));
       expect(auth.roles).toEqual([]);
       expect(auth.scopes).toEqual([]);
       expect(readCaller(payload, locations(undefined, profile))).toEqual({ clientId: undefined, tenantId: undefined });
@@ -239,7 +240,7 @@ describe('toAuthInfo', () => {
       roles: ['Reader'],
       nested: { list: [{ deep: 'x' }] },
     };
-    const auth = toAuthInfo(verified(payload, { clientId: 'payments' }), locations(), generic, 'api');
+    const auth = toAuthInfo(verified(payload, { clientId: 'payments' }), locations(), generic, issuedByRealm('api'));
     expect(auth).toMatchObject({
       subject: 'payments',
       clientId: 'payments',
@@ -264,7 +265,7 @@ describe('toAuthInfo', () => {
   });
 
   it('leaves subject, clientId and tenantId out when absent', () => {
-    const auth = toAuthInfo(verified({ sub: 42 }), locations(), generic, 'api');
+    const auth = toAuthInfo(verified({ sub: 42 }), locations(), generic, issuedByRealm('api'));
     expect(Object.hasOwn(auth, 'subject')).toBe(false);
     expect(Object.hasOwn(auth, 'clientId')).toBe(false);
     expect(Object.hasOwn(auth, 'tenantId')).toBe(false);

@@ -1,0 +1,139 @@
+/**
+ * Options of `protectedResourceMetadata()` → the RFC 9728 §2 document and the paths it is served at,
+ * validated once at creation with the option toolkit (a `TypeError` naming the option).
+ */
+import { isScopeToken } from '../errors/challenge.js';
+import { toFetchableUrl } from '../http/url-policy.js';
+import { booleanOption, fail, optionsObject, stringOption } from '../options/option-checks.js';
+import {
+  parseMetadataUrl,
+  parseResource,
+  RESOURCE_METADATA_SUFFIX,
+  toResourceMetadataUrl,
+} from '../verify/config/resource-options.js';
+
+/** How a protected resource accepts bearer tokens (RFC 9728 §2 `bearer_methods_supported`). */
+export type BearerMethod = 'header' | 'body' | 'query';
+
+/** Options of `protectedResourceMetadata()`: the members of RFC 9728 §2, in camelCase, and where to serve. */
+export interface ProtectedResourceMetadataOptions {
+  /** The resource identifier (`resource`), served exactly as given: `https`, no query or fragment. */
+  resource: string;
+  /** Issuer identifiers of the authorization servers that issue its tokens (`authorization_servers`). */
+  authorizationServers: readonly string[];
+  /** Scopes a client may request for it (`scopes_supported`). Scope tokens. */
+  scopesSupported?: readonly string[];
+  /** How tokens may be sent (`bearer_methods_supported`). @default ['header'] */
+  bearerMethodsSupported?: readonly BearerMethod[];
+  /** The resource's own JWK Set URL (`jwks_uri`), for resources that sign responses. */
+  jwksUri?: string;
+  /** JWS algorithms the resource signs with (`resource_signing_alg_values_supported`); never `none`. */
+  resourceSigningAlgValuesSupported?: readonly string[];
+  /** A name for people (`resource_name`). */
+  resourceName?: string;
+  /** Documentation for developers (`resource_documentation`), a URL. */
+  resourceDocumentation?: string;
+  /** Its data policy (`resource_policy_uri`), a URL. */
+  resourcePolicyUri?: string;
+  /** Its terms of service (`resource_tos_uri`), a URL. */
+  resourceTosUri?: string;
+  /** Whether it supports certificate-bound tokens, RFC 8705 (`tls_client_certificate_bound_access_tokens`). */
+  tlsClientCertificateBoundAccessTokens?: boolean;
+  /** RFC 9396 authorization details types it accepts (`authorization_details_types_supported`). */
+  authorizationDetailsTypesSupported?: readonly string[];
+  /** JWS algorithms it accepts in DPoP proofs (`dpop_signing_alg_values_supported`). */
+  dpopSigningAlgValuesSupported?: readonly string[];
+  /** Whether it always requires DPoP-bound tokens (`dpop_bound_access_tokens_required`). */
+  dpopBoundAccessTokensRequired?: boolean;
+  /**
+   * Where the document is served: only this URL's path is answered. Give the same value as the verifier's
+   * `resourceMetadataUrl` when you set that.
+   * @default `/.well-known/oauth-protected-resource` inserted before the resource's path (RFC 9728 §3.1)
+   */
+  resourceMetadataUrl?: string;
+  /**
+   * Also serve the document at `/.well-known/oauth-protected-resource`, for clients that only look at the
+   * root. (When the resource has no path, that is where it is served anyway.)
+   * @default false
+   */
+  serveAtRoot?: boolean;
+}
+
+/** The validated options: the document, serialised once, and the paths it answers. */
+export interface ResolvedResourceMetadata {
+  readonly body: string;
+  readonly paths: ReadonlySet<string>;
+}
+
+const WHERE = 'protectedResourceMetadata()';
+const NAMES = [
+  'resource', 'authorizationServers', 'scopesSupported', 'bearerMethodsSupported', 'jwksUri',
+  'resourceSigningAlgValuesSupported', 'resourceName', 'resourceDocumentation', 'resourcePolicyUri', 'resourceTosUri',
+  'tlsClientCertificateBoundAccessTokens', 'authorizationDetailsTypesSupported', 'dpopSigningAlgValuesSupported',
+  'dpopBoundAccessTokensRequired', 'resourceMetadataUrl', 'serveAtRoot',
+];
+const CONTROL = /\p{Cc}/u;
+
+function list(value: unknown, path: string, valid: (item: string) => boolean, expectation: string, nonEmpty = false): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || (nonEmpty && value.length === 0) || !value.every((item) => typeof item === 'string' && valid(item))) {
+    fail(path, `must be ${nonEmpty ? 'a non-empty' : 'an'} array of ${expectation}`, WHERE);
+  }
+  return [...new Set(value as string[])];
+}
+
+function webUrl(value: unknown, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    fail(path, 'must be an absolute http or https URL', WHERE);
+  }
+  return value;
+}
+
+function isIssuer(value: string): boolean {
+  const url = toFetchableUrl(value);
+  return typeof url !== 'string' && url.search === '' && !value.includes('?') && !value.includes('#');
+}
+
+/** Validates the options of `protectedResourceMetadata()`. Throws a `TypeError` naming the option. */
+export function resolveResourceMetadata(options: ProtectedResourceMetadataOptions): ResolvedResourceMetadata {
+  const given = optionsObject(options, '', NAMES, WHERE);
+  if (given === undefined) fail('resource', 'is required', WHERE);
+  const resourceUrl = parseResource(given.resource, 'resource', WHERE);
+  const nonEmptyText = (item: string): boolean => item !== '' && !CONTROL.test(item);
+  const algs = (name: string): string[] | undefined =>
+    list(given[name], name, (alg) => nonEmptyText(alg) && alg !== 'none', 'JWS algorithm names (not "none")', true);
+  const resourceName = stringOption(given.resourceName, 'resourceName', WHERE);
+  if (resourceName !== undefined && CONTROL.test(resourceName)) fail('resourceName', 'must hold no control characters', WHERE);
+  const jwksUri = given.jwksUri === undefined ? undefined : parseMetadataUrl(given.jwksUri, 'jwksUri', WHERE).href;
+  const document: Record<string, unknown> = {
+    resource: given.resource,
+    authorization_servers: list(given.authorizationServers, 'authorizationServers', isIssuer,
+      'issuer URLs (https, plain http on loopback hosts only; no query or fragment)', true) ??
+      fail('authorizationServers', 'is required', WHERE),
+    jwks_uri: jwksUri,
+    scopes_supported: list(given.scopesSupported, 'scopesSupported', isScopeToken, 'scope tokens'),
+    bearer_methods_supported: list(given.bearerMethodsSupported, 'bearerMethodsSupported',
+      (m) => m === 'header' || m === 'body' || m === 'query', '"header", "body" and "query"') ?? ['header'],
+    resource_signing_alg_values_supported: algs('resourceSigningAlgValuesSupported'),
+    resource_name: resourceName,
+    resource_documentation: webUrl(given.resourceDocumentation, 'resourceDocumentation'),
+    resource_policy_uri: webUrl(given.resourcePolicyUri, 'resourcePolicyUri'),
+    resource_tos_uri: webUrl(given.resourceTosUri, 'resourceTosUri'),
+    tls_client_certificate_bound_access_tokens: booleanOption(given.tlsClientCertificateBoundAccessTokens,
+      'tlsClientCertificateBoundAccessTokens', WHERE),
+    authorization_details_types_supported: list(given.authorizationDetailsTypesSupported,
+      'authorizationDetailsTypesSupported', nonEmptyText, 'non-empty strings', true),
+    dpop_signing_alg_values_supported: algs('dpopSigningAlgValuesSupported'),
+    dpop_bound_access_tokens_required: booleanOption(given.dpopBoundAccessTokensRequired, 'dpopBoundAccessTokensRequired', WHERE),
+  };
+  const served =
+    given.resourceMetadataUrl === undefined
+      ? new URL(toResourceMetadataUrl(resourceUrl))
+      : parseMetadataUrl(given.resourceMetadataUrl, 'resourceMetadataUrl', WHERE);
+  if (served.search !== '') fail('resourceMetadataUrl', 'must have no query component', WHERE);
+  const paths = new Set([served.pathname]);
+  if (booleanOption(given.serveAtRoot, 'serveAtRoot', WHERE) === true) paths.add(RESOURCE_METADATA_SUFFIX);
+  // JSON.stringify leaves out the members left undefined.
+  return { body: JSON.stringify(document), paths };
+}
