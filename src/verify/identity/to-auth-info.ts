@@ -11,19 +11,41 @@ import { tagIssued, type IssuedBy } from './issued-identity.js';
 import { readClaim, type CompiledClaimPath } from './claim-path.js';
 import type { ResolvedClaimLocations } from './claim-locations.js';
 
-function addWords(into: Set<string>, value: unknown): void {
-  if (typeof value === 'string') {
-    for (const word of value.split(' ')) if (word !== '') into.add(word);
-  } else if (Array.isArray(value)) {
-    for (const item of value) if (typeof item === 'string' && item !== '') into.add(item);
+/**
+ * Distinct non-empty strings, in order of arrival. Tokens carry few scopes and roles: a linear search beats a
+ * set for them, and a set takes over past 32 values (an Entra token may carry hundreds of groups).
+ */
+class DistinctValues {
+  readonly list: string[] = [];
+  #seen: Set<string> | undefined;
+
+  add(value: string): void {
+    if (value === '') return;
+    const seen = this.#seen;
+    if (seen !== undefined) {
+      if (seen.has(value)) return;
+      seen.add(value);
+    } else {
+      if (this.list.includes(value)) return;
+      if (this.list.length === 31) this.#seen = new Set([...this.list, value]);
+    }
+    this.list.push(value);
   }
 }
 
-function addRoles(into: Set<string>, value: unknown): void {
+function addWords(into: DistinctValues, value: unknown): void {
   if (typeof value === 'string') {
-    if (value !== '') into.add(value);
+    for (const word of value.split(' ')) into.add(word);
   } else if (Array.isArray(value)) {
-    for (const item of value) if (typeof item === 'string' && item !== '') into.add(item);
+    for (const item of value) if (typeof item === 'string') into.add(item);
+  }
+}
+
+function addRoles(into: DistinctValues, value: unknown): void {
+  if (typeof value === 'string') {
+    into.add(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === 'string') into.add(item);
   }
 }
 
@@ -42,16 +64,16 @@ function firstPresentString(payload: JsonObject, paths: readonly CompiledClaimPa
 
 /** Scopes: the union of every scope location (space-delimited strings, or arrays of strings). */
 export function readScopes(payload: JsonObject, locations: ResolvedClaimLocations): string[] {
-  const scopes = new Set<string>();
+  const scopes = new DistinctValues();
   for (const path of locations.scopes) addWords(scopes, readClaim(payload, path));
-  return [...scopes];
+  return scopes.list;
 }
 
 /** Roles: the union of every role location (arrays of strings, or one string holding one role). */
 export function readRoles(payload: JsonObject, locations: ResolvedClaimLocations): string[] {
-  const roles = new Set<string>();
+  const roles = new DistinctValues();
   for (const path of locations.roles) addRoles(roles, readClaim(payload, path));
-  return [...roles];
+  return roles.list;
 }
 
 /** The client id and tenant of a payload: for each, the first present location decides. */

@@ -148,6 +148,13 @@ describe('values of odd types', () => {
     expect(readScopes(payload, locations())).toEqual(['a', 'b']);
   });
 
+  it('keeps each scope and role once, in order, however many a token carries', () => {
+    const groups = Array.from({ length: 300 }, (_, i) => `group-${i % 120}`);
+    const payload = { roles: ['Reader', ...groups, 'Reader'], scope: 'a b a c b', scp: ['c', 'd'] };
+    expect(readRoles(payload, locations())).toEqual(['Reader', ...Array.from({ length: 120 }, (_, i) => `group-${i}`)]);
+    expect(readScopes(payload, locations())).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('splits a scope string on spaces only and drops empty words', () => {
     expect(readScopes({ scope: '  read  write\tadmin ' }, locations())).toEqual(['read', 'write\tadmin']);
   });
