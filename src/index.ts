@@ -19,9 +19,7 @@ export {
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
-  IntrospectionUnavailableError,
   isAuthError,
-  KeysUnavailableError,
   MissingTokenError,
   type AuthErrorCode,
   type AuthErrorOptions,
@@ -31,13 +29,17 @@ export {
   type InvalidRequestReason,
   type InvalidTokenErrorOptions,
   type InvalidTokenReason,
-  type IntrospectionUnavailableErrorOptions,
   type IntrospectionUnavailableReason,
-  type KeysUnavailableErrorOptions,
   type KeysUnavailableReason,
   type MissingTokenReason,
   type OAuthErrorCode,
 } from './errors/auth-errors.js';
+export {
+  IntrospectionUnavailableError,
+  KeysUnavailableError,
+  type IntrospectionUnavailableErrorOptions,
+  type KeysUnavailableErrorOptions,
+} from './errors/unavailable-errors.js';
 export type { AuthParam } from './errors/challenge.js';
 
 export { InvalidDpopProofError, type InvalidDpopProofErrorOptions } from './errors/dpop-errors.js';

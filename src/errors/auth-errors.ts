@@ -1,5 +1,5 @@
 /**
- * Typed errors. Every failure of bearer-guard is one of six sibling classes under {@link AuthError}; each
+ * Typed errors. Every failure of bearer-guard is one of the sibling classes under {@link AuthError}; each
  * carries the HTTP answer (`status`, `statusCode`, `headers`, `expose`) that Express's and Connect's final
  * handlers already honour, a public OAuth error code (`error`), and a stable machine-readable `reason` for
  * logs and apps. Messages are fixed phrases: they never hold a token, a claim value or a URL.
@@ -7,11 +7,17 @@
 import { DEFAULT_REALM } from '../options/option-checks.js';
 import { toChallenge, type AuthParam } from './challenge.js';
 import { toChallenges, type DpopChallengeOptions } from './dpop-challenge.js';
-import { DESCRIPTIONS, UNIFORM_DESCRIPTION, type AuthErrorCode, type AuthErrorReason, type InsufficientScopeReason, type InvalidRequestReason,
-  type InvalidTokenReason, type IntrospectionUnavailableReason, type KeysUnavailableReason, type MissingTokenReason,
-  type OAuthErrorCode } from './reasons.js';
+import { DESCRIPTIONS, UNIFORM_DESCRIPTION } from './descriptions.js';
+import type {
+  AuthErrorCode,
+  AuthErrorReason,
+  InsufficientScopeReason,
+  InvalidRequestReason,
+  InvalidTokenReason,
+  MissingTokenReason,
+  OAuthErrorCode,
+} from './reasons.js';
 
-export { DEFAULT_REALM };
 export type {
   AuthErrorCode,
   AuthErrorReason,
@@ -179,65 +185,6 @@ export class InsufficientScopeError extends AuthError {
     this.scope = Object.freeze([...options.scope]);
     const { realm, error, description, scope, authParams } = this;
     this.headers = { 'WWW-Authenticate': toChallenge({ realm, error, description, scope, authParams }) };
-  }
-}
-
-/** Options of {@link KeysUnavailableError}. */
-export interface KeysUnavailableErrorOptions extends AuthErrorOptions {
-  /** Seconds after which a retry may succeed (`Retry-After`). @default 5 */
-  retryAfterSeconds?: number;
-}
-
-/**
- * 503: the issuer's keys or metadata could not be obtained and no cached key fits the token. A server-side
- * fault: the token may well be valid, so this is never answered as 401. No `WWW-Authenticate` challenge.
- */
-export class KeysUnavailableError extends AuthError {
-  readonly status = 503;
-  readonly statusCode = 503;
-  readonly code = 'ERR_KEYS_UNAVAILABLE';
-  readonly error = undefined;
-  readonly expose = false;
-  readonly reason: KeysUnavailableReason;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Seconds after which a retry may succeed. */
-  readonly retryAfterSeconds: number;
-
-  constructor(reason: KeysUnavailableReason, options?: KeysUnavailableErrorOptions) {
-    super(reason, options);
-    this.reason = reason;
-    const retry = options?.retryAfterSeconds;
-    this.retryAfterSeconds = retry !== undefined && Number.isFinite(retry) ? Math.max(1, Math.ceil(retry)) : 5;
-    this.headers = { 'Retry-After': String(this.retryAfterSeconds) };
-  }
-}
-
-/** Options of {@link IntrospectionUnavailableError}: those of {@link KeysUnavailableError}. */
-export type IntrospectionUnavailableErrorOptions = KeysUnavailableErrorOptions;
-
-/**
- * 503: the token is opaque (or `introspection.tokens` is `'all'`) and the issuer's introspection endpoint
- * gave no usable answer: unreachable, too slow, a status other than 200, not a JSON object with a boolean
- * `active`, too large. A server-side fault, never a 401; a sibling of {@link KeysUnavailableError} (one
- * condition per class): test `err.status === 503` to handle both. `Retry-After`, no challenge.
- */
-export class IntrospectionUnavailableError extends AuthError {
-  readonly status = 503;
-  readonly statusCode = 503;
-  readonly code = 'ERR_INTROSPECTION_UNAVAILABLE';
-  readonly error = undefined;
-  readonly expose = false;
-  readonly reason: IntrospectionUnavailableReason;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Seconds after which a retry may succeed. */
-  readonly retryAfterSeconds: number;
-
-  constructor(reason: IntrospectionUnavailableReason = 'introspection_unavailable', options?: IntrospectionUnavailableErrorOptions) {
-    super(reason, options);
-    this.reason = reason;
-    const retry = options?.retryAfterSeconds;
-    this.retryAfterSeconds = retry !== undefined && Number.isFinite(retry) ? Math.max(1, Math.ceil(retry)) : 5;
-    this.headers = { 'Retry-After': String(this.retryAfterSeconds) };
   }
 }
 

@@ -10,7 +10,7 @@
  * like the key store's (`keys.retryMinMs`, doubling to `keys.retryMaxMs`): until it ends, tokens not in the
  * cache are answered 503 at once, without a call, with `Retry-After` up to its end.
  */
-import { IntrospectionUnavailableError } from '../errors/auth-errors.js';
+import { IntrospectionUnavailableError } from '../errors/unavailable-errors.js';
 import { KeyFetchError, type FetchLike } from '../http/fetch-json.js';
 import { FleetCache } from './fleet-cache.js';
 import type { IntrospectionAnswer } from './introspection-answer.js';

@@ -4,7 +4,8 @@
  * whether a DPoP challenge belongs), the outcome event, the debug line and the check trace. Anything thrown
  * that is neither a refusal nor an `AuthError` is rethrown as it is: a bug never hides as a 401.
  */
-import { AuthError, KeysUnavailableError } from '../errors/auth-errors.js';
+import { AuthError } from '../errors/auth-errors.js';
+import { KeysUnavailableError } from '../errors/unavailable-errors.js';
 import { isDpopProofReason } from '../errors/reasons.js';
 import { debug, debugEnabled } from '../events/debug-log.js';
 import { hasVerifyListeners, publishVerifyEvent, type OutcomeStage } from '../events/verify-events.js';

@@ -13,7 +13,8 @@
  * `invalid_dpop_proof` for the proof, `use_dpop_nonce` with a fresh nonce.
  */
 import type { AuthParam } from '../../errors/challenge.js';
-import { AuthError, InvalidTokenError, KeysUnavailableError } from '../../errors/auth-errors.js';
+import { AuthError, InvalidTokenError } from '../../errors/auth-errors.js';
+import { KeysUnavailableError } from '../../errors/unavailable-errors.js';
 import type { DpopChallengeOptions } from '../../errors/dpop-challenge.js';
 import { InvalidDpopProofError } from '../../errors/dpop-errors.js';
 import { isDpopProofReason, type InvalidTokenReason } from '../../errors/reasons.js';
