@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { auth0, cognito, entraId, keycloak, okta, rfc9068 } from '../../src/index.js';
+import { auth0, azureAdB2C, cognito, entraId, keycloak, okta, openIddict, rfc9068 } from '../../src/index.js';
 import { unwrapToken } from '../../src/cli/read-token.js';
 import { Style, wantsColor } from '../../src/cli/style.js';
 import { CLI_PRESETS, toFlag } from '../../src/cli/verify/cli-presets.js';
@@ -28,7 +28,9 @@ describe('verify flags', () => {
     ['cognito', ['--region', 'eu-west-1', '--user-pool-id', 'eu-west-1_AbC', '--client-ids', 'c1'], cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbC', clientIds: ['c1'] })],
     ['rfc9068', ['--issuer', 'https://id.example.com/', '--audience', 'receipts', '--jwks-uri', 'https://id.example.com/keys'],
       rfc9068({ issuer: ['https://id.example.com/'], audience: ['receipts'], jwksUri: 'https://id.example.com/keys' })],
-    ['openiddict', ['--issuer', 'https://id.example.com/', '--audience', 'receipts'], rfc9068({ issuer: ['https://id.example.com/'], audience: ['receipts'] })],
+    ['openiddict', ['--issuer', 'https://id.example.com/', '--audience', 'receipts'], openIddict({ issuer: 'https://id.example.com/', audience: ['receipts'] })],
+    ['b2c', ['--tenant-name', 'contoso', '--tenant-id', TENANT, '--policy', 'B2C_1A_ClientCredentialsFlow', '--client-id', API, '--allowed-client-ids', CALLER],
+      azureAdB2C({ tenantName: 'contoso', tenantId: TENANT, policy: 'B2C_1A_ClientCredentialsFlow', clientId: API, allowedClientIds: [CALLER] })],
   ])('gives --preset %s its own options, exactly as the preset function builds them', (name, flags, expected) => {
     expect(parseVerifyArgs(['--preset', name, ...flags]).options()).toEqual({ ...expected, cache: false });
   });

@@ -158,7 +158,7 @@ describe('bearer-guard verify', () => {
 
   it.each([
     ['no issuer nor audience', ['verify'], 'bearer-guard verify: --issuer and --audience are required (or a --preset with its options)'],
-    ['an unknown preset', ['verify', '--preset', 'azure'], 'bearer-guard verify: --preset "azure" is not a preset; the presets are entra, auth0, okta, keycloak, cognito, rfc9068, openiddict'],
+    ['an unknown preset', ['verify', '--preset', 'azure'], 'bearer-guard verify: --preset "azure" is not a preset; the presets are entra, b2c, auth0, okta, keycloak, cognito, rfc9068, openiddict'],
     ['a bad preset option', ['verify', '--preset', 'entra', '--tenant-id', 'contoso', '--client-id', API], 'bearer-guard verify: entraId() option "tenantId" must be a tenant GUID, "organizations" or "common" (--tenant-id)'],
     ['a bad boolean', ['verify', '--preset', 'entra', '--tenant-id', TENANT, '--client-id', API, '--accept-v1', 'no'], 'bearer-guard verify: --accept-v1 must be true or false'],
     ['an option of another preset', ['verify', '--preset', 'auth0', '--tenant-id', TENANT], 'bearer-guard verify: unknown option --tenant-id'],

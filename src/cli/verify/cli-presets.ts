@@ -3,15 +3,16 @@
  * its name, its preset function, and its options, each written `name` (a string), `name*` (a list: repeat
  * the flag) or `name?` (a boolean: `--name true|false`). Flags are the options in kebab-case
  * (`tenantId` → `--tenant-id`). The preset function validates the values itself.
- *
- * To add: `b2c` once `b2c()` lands (and map the B2C recognizer's likeness to it); `openiddict` to
- * `openIddict()` once it lands (until then OpenIddict's signed tokens are RFC 9068 tokens).
+ * `openiddict` takes no decryption keys here: it judges OpenIddict's signed tokens (its encrypted ones need
+ * the API's private key, which has no place on a command line).
  */
 import { auth0 } from '../../profiles/auth0/preset.js';
+import { azureAdB2C } from '../../profiles/b2c/preset.js';
 import { cognito } from '../../profiles/cognito/preset.js';
 import { entraId } from '../../profiles/entra/preset.js';
 import { keycloak } from '../../profiles/keycloak/preset.js';
 import { okta } from '../../profiles/okta/preset.js';
+import { openIddict } from '../../profiles/openiddict/preset.js';
 import { rfc9068 } from '../../profiles/rfc9068/preset.js';
 import type { PresetOptions } from '../../verify/verifier-options.js';
 
@@ -39,12 +40,13 @@ function preset<T>(build: (options: T) => PresetOptions, spec: string): CliPrese
 /** Every preset by its `--preset` name. */
 export const CLI_PRESETS: Readonly<Record<string, CliPreset>> = {
   entra: preset(entraId, 'tenantId clientId appIdUri* acceptV1? allowedTenants* allowedClientIds* appSigningKeys? authorityHost v1IssuerHost'),
+  b2c: preset(azureAdB2C, 'tenantName tenantId policy clientId allowedClientIds*'),
   auth0: preset(auth0, 'domain audience* rolesClaim'),
   okta: preset(okta, 'issuer audience*'),
   keycloak: preset(keycloak, 'url realm audience* clientRoles*'),
   cognito: preset(cognito, 'region userPoolId clientIds*'),
   rfc9068: preset(rfc9068, 'issuer* audience* jwksUri'),
-  openiddict: preset(rfc9068, 'issuer* audience* jwksUri'),
+  openiddict: preset(openIddict, 'issuer audience* jwksUri'),
 };
 
 /** `tenantId` → `tenant-id`. */

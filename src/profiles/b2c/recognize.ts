@@ -1,6 +1,6 @@
 /**
  * Azure AD B2C tokens: an issuer on `<tenant>.b2clogin.com`, or the user-flow claim (`tfp`, or `acr`
- * naming a `B2C_1…` policy). Until the B2C family lands they are read with the generic claim locations.
+ * naming a `B2C_1…` policy), read with the B2C family's claim locations (scopes in `scp`, the caller in `azp`).
  */
 import { ownMember, type JsonObject } from '../../json.js';
 import { isHostIn, issuerUrl, mark, type TokenLikeness } from '../token-likeness.js';
@@ -17,7 +17,7 @@ export function recognizeB2c(_header: JsonObject, payload: JsonObject): TokenLik
   return {
     family: 'Azure AD B2C',
     ...(policy === undefined ? {} : { variant: `user flow ${policy}` }),
-    profile: 'generic',
+    profile: 'b2c',
     preset: 'b2c',
     marks,
     notes: Object.hasOwn(payload, 'scp') ? ['scopes are in scp'] : [],

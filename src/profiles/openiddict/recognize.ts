@@ -1,6 +1,6 @@
 /**
  * OpenIddict tokens: its private claims (`oi_prst`, `oi_au_id`, `oi_tkn_id`…). OpenIddict encrypts access
- * tokens by default; a signed one is an RFC 9068 token, read with the RFC 9068 claim locations.
+ * tokens by default; a signed one (or one the CLI cannot decrypt) is read with the OpenIddict family's rules.
  */
 import type { JsonObject } from '../../json.js';
 import type { TokenLikeness } from '../token-likeness.js';
@@ -9,5 +9,5 @@ import type { TokenLikeness } from '../token-likeness.js';
 export function recognizeOpenIddict(_header: JsonObject, payload: JsonObject): TokenLikeness | undefined {
   const marks = Object.keys(payload).filter((name) => name.startsWith('oi_'));
   if (marks.length === 0) return undefined;
-  return { family: 'OpenIddict', profile: 'rfc9068', preset: 'openiddict', marks, notes: [] };
+  return { family: 'OpenIddict', profile: 'openiddict', preset: 'openiddict', marks, notes: [] };
 }
