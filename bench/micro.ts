@@ -5,12 +5,14 @@
  * replay store), and `jose.jwtVerify` with a local JWK Set. Then the cost of reading the credential
  * (`extractToken`, query tokens off, as by default): a normal request, and one whose 16 KB query is
  * `%x&x&…` and holds no token, which an unauthenticated client may send at will (the query is always
- * scanned for a second token). Prints one JSON line of microseconds per operation (`extraction` holds the
- * second part).
+ * scanned for a second token). Last, where an RS256 token's time goes (best of 7 rounds each: the whole
+ * verification, `crypto.verify`, the decoding, and the difference). Prints one JSON line of microseconds per
+ * operation (`extraction` and `breakdown` hold the last two parts).
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { createVerifier, extractToken, type TokenRequest } from '../dist/index.js';
+import { decodeJws } from '../dist/verify/format/decode-jws.js';
 import { startJwksServer } from './jwks-server.js';
 import { createBenchDpopKey, DPOP_ORIGIN, signProofs } from './dpop.js';
 import { createBenchKeys, signBenchToken, signPool, type BenchAlgorithm } from './tokens.js';
@@ -32,6 +34,7 @@ async function time(label: string, count: number, op: (i: number) => unknown): P
 
 const dpopKey = createBenchDpopKey();
 const results: Record<string, Record<string, number>> = {};
+let breakdown: Record<string, number> = {};
 for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
   const key = keys.keys[alg];
   const pool = signPool(key, POOL, claims);
@@ -68,6 +71,24 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as BenchAlgorithm[]) {
       jwtVerify(pool[i]!, localJwks, { issuer: claims.issuer, audience: claims.audience }),
     ),
   };
+  if (alg === 'RS256') {
+    // Where a distinct token's time goes: the whole verification, the signature, the decoding, the rest.
+    process.stderr.write('RS256 breakdown\n');
+    const rounds = { whole: [] as number[], signature: [] as number[], decode: [] as number[] };
+    for (let round = 0; round < 7; round++) {
+      rounds.whole.push(await time('whole verification', POOL, (i) => uncached.verify(pool[i]!)));
+      rounds.signature.push(await time('crypto.verify', POOL, (i) => verify(hash, parts[i]!.input, keyOption, parts[i]!.signature)));
+      rounds.decode.push(await time('decode', POOL, (i) => decodeJws(pool[i]!)));
+    }
+    const best = (values: number[]): number => Math.min(...values);
+    breakdown = {
+      'whole verification (no cache)': best(rounds.whole),
+      'crypto.verify': best(rounds.signature),
+      'decoding: base64url, UTF-8, JSON of header and payload': best(rounds.decode),
+      'every other stage: header, issuer, key lookup, claims, identity (frozen), events':
+        best(rounds.whole) - best(rounds.signature) - best(rounds.decode),
+    };
+  }
 }
 await jwks.close();
 
@@ -84,4 +105,4 @@ const extraction = {
   'normal request': await time('normal request', POOL * 10, () => extractToken(normal)),
   '16 KB %x&x& query, no token': await time('16 KB %x&x& query', POOL, () => extractToken(hostile)),
 };
-console.log(JSON.stringify({ ...results, extraction }));
+console.log(JSON.stringify({ ...results, extraction, breakdown }));

@@ -97,7 +97,7 @@ function renderMemoryAndMicro(input: ReportInput, lines: string[]): void {
   lines.push('');
   renderEntryCosts(input, lines);
 
-  const { extraction, ...verification } = input.micro;
+  const { extraction, breakdown, ...verification } = input.micro;
   lines.push('## Per-token verification cost (µs, one process, no HTTP)', '');
   const columns = ['crypto.verify', 'bearer-guard (no cache)', 'bearer-guard (cache hit)', 'bearer-guard DPoP (cache hit + ES256 proof)', 'jose.jwtVerify'];
   lines.push(`| algorithm | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`);
@@ -114,6 +114,12 @@ function renderMemoryAndMicro(input: ReportInput, lines: string[]): void {
     );
     lines.push('| request | µs |', '|---|---:|');
     for (const [name, micros] of Object.entries(extraction)) lines.push(`| ${name} | ${fixed(micros, 2)} |`);
+    lines.push('');
+  }
+  if (breakdown !== undefined && Object.keys(breakdown).length > 0) {
+    lines.push('## Where a distinct RS256 token goes (µs, one process, no HTTP, best of 7 rounds)', '');
+    lines.push('| part | µs |', '|---|---:|');
+    for (const [name, micros] of Object.entries(breakdown)) lines.push(`| ${name} | ${fixed(micros, 1)} |`);
     lines.push('');
   }
   if (input.microJwe !== undefined) renderMicroJwe(input.microJwe, lines);

@@ -8,7 +8,8 @@
  */
 import { AuthenticationRequiredError, InsufficientScopeError, type AuthError, type InsufficientScopeReason } from '../errors/auth-errors.js';
 import type { ImpliedScopes } from '../verify/config/implied-scopes.js';
-import { issuedBy } from '../verify/identity/issued-identity.js';
+import { isJsonObject, ownMember } from '../json.js';
+import { challengeOf, issuedBy } from '../verify/identity/issued-identity.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
 import { passedAuthenticate } from './passed-authenticate.js';
 import { publishRefusal, type RequestPlace } from './refusal.js';
@@ -60,6 +61,14 @@ function describe(error: unknown): string {
   return `the rule threw ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`;
 }
 
+/** True for an identity whose token is bound to a DPoP key (`cnf.jkt`). */
+function isDpopBound(auth: AuthInfo): boolean {
+  const payload: unknown = auth.payload; // a custom verifier's identity may have none
+  if (!isJsonObject(payload)) return false;
+  const cnf = ownMember(payload, 'cnf');
+  return isJsonObject(cnf) && typeof ownMember(cnf, 'jkt') === 'string';
+}
+
 /**
  * A guard named `name` that lets an identity pass when `allows` returns `true` (anything else, or a throw,
  * refuses with `reason`, listing `required` in the challenge). `unauthenticatedRealm` is the realm of the
@@ -81,7 +90,7 @@ export function createRouteGuard(
       if (by === undefined) {
         // Let on by optional authentication: that verifier's challenge; otherwise the guard's own realm.
         const passed = passedAuthenticate(place);
-        const error = new AuthenticationRequiredError(passed ?? unauthenticated);
+        const error = new AuthenticationRequiredError(passed === undefined ? unauthenticated : challengeOf(passed));
         if (!warned && warn && passed === undefined) {
           // Fail closed, and say why once: every request through this guard is answered 401.
           warned = true;
@@ -101,7 +110,8 @@ export function createRouteGuard(
       } catch (thrown) {
         detail = () => describe(thrown);
       }
-      const error = new InsufficientScopeError(reason, { realm: by.realm, authParams: by.authParams, scope: required });
+      // A DPoP-bound token came with the DPoP scheme (Bearer is refused for it): the error goes in that challenge.
+      const error = new InsufficientScopeError(reason, { ...challengeOf(by, isDpopBound(auth as AuthInfo)), scope: required });
       publishRefusal(error, 'guard', place, detail);
       return error;
     },

@@ -7,10 +7,12 @@
  * Fetch specifics: a `Request` joins repeated header lines with ", ", so an `Authorization` value holding
  * ", " counts as several lines (400 either way); a form body is read from a clone, only for
  * `application/x-www-form-urlencoded` requests of a method that has a body, and only up to
- * {@link MAX_FORM_BODY_BYTES} (a larger body is not searched for a token).
+ * {@link MAX_FORM_BODY_BYTES} (a larger body is not searched for a token). Fetch keeps Host out of the
+ * headers: the verifier gets it from the URL, and an `https:` URL counts as a TLS connection.
  */
 import { createAuthenticator, type AuthenticateOptions, type Authenticator } from '../access/authenticator.js';
 import type { RequestPlace } from '../access/refusal.js';
+import { markPassedAuthenticate } from '../access/passed-authenticate.js';
 import { routeGuardOf, type GuardHandle, type RouteGuard } from '../access/route-guard.js';
 import { isAuthError, type AuthError } from '../errors/auth-errors.js';
 import { ERROR_BODY_HEADERS, toAuthErrorBody } from '../errors/error-body.js';
@@ -101,6 +103,13 @@ function targetOf(request: Request): string {
   return start === -1 ? '/' : url.slice(start);
 }
 
+/** The host (and port) of an absolute URL. */
+function hostOf(url: string): string {
+  const start = url.indexOf('//') + 2;
+  const end = url.indexOf('/', start);
+  return url.slice(start, end === -1 ? url.length : end);
+}
+
 /** Where a request is, for outcome events (its target read only when somebody listens). */
 function placeOf(request: Request): RequestPlace {
   return {
@@ -111,11 +120,15 @@ function placeOf(request: Request): RequestPlace {
   };
 }
 
-/** The request context of the pipeline (the target in origin form, as on Node), read lazily. */
+/**
+ * The request context of the pipeline as on Node (the target in origin form, the Host header, whether the
+ * connection is `https:`), so that a DPoP proof's `htu` is compared with the URL the client used; read lazily.
+ */
 function contextOf(request: Request): VerifyRequest {
   let headers: Record<string, string> | undefined;
   return {
     method: request.method,
+    secure: request.url.startsWith('https:'),
     get url() {
       return targetOf(request);
     },
@@ -123,6 +136,9 @@ function contextOf(request: Request): VerifyRequest {
       if (headers === undefined) {
         headers = {};
         for (const [name, value] of request.headers) headers[name] = value;
+        // The Fetch API keeps Host out of the headers (its runtime put it in the URL): restored from the URL,
+        // as Node's request would carry it (DPoP's `htu`, issuer resolvers keyed by host).
+        headers.host ??= hostOf(request.url);
       }
       return headers;
     },
@@ -144,6 +160,8 @@ async function tokenRequestOf(request: Request): Promise<TokenRequest> {
 async function run(authenticator: Authenticator, rules: readonly RouteGuard[], request: Request): Promise<AuthInfo | undefined> {
   const place = placeOf(request);
   const extracted = authenticator.read(await tokenRequestOf(request), place);
+  // Let on without credentials (optional): the guards answer 401 with this verifier's challenge.
+  if (extracted === undefined) markPassedAuthenticate(place, authenticator.issuedBy);
   const auth = extracted === undefined ? undefined : await authenticator.verify(extracted.token, contextOf(request), place);
   for (const rule of rules) {
     const error = rule.check(auth, place, false);

@@ -5,7 +5,7 @@
  * logs and apps. Messages are fixed phrases: they never hold a token, a claim value or a URL.
  */
 import { DEFAULT_REALM } from '../options/option-checks.js';
-import { toChallenge, type AuthParam } from './challenge.js';
+import type { AuthParam } from './challenge.js';
 import { toChallenges, type DpopChallengeOptions } from './dpop-challenge.js';
 import { DESCRIPTIONS, UNIFORM_DESCRIPTION } from './descriptions.js';
 import type {
@@ -128,7 +128,7 @@ export class InvalidRequestError extends AuthError {
     super(reason, options);
     this.reason = reason;
     const { realm, error, description, authParams } = this;
-    this.headers = { 'WWW-Authenticate': toChallenge({ realm, error, description, authParams }) };
+    this.headers = { 'WWW-Authenticate': toChallenges({ realm, error, description, authParams }, options?.dpop) };
   }
 }
 
@@ -184,7 +184,7 @@ export class InsufficientScopeError extends AuthError {
     this.reason = reason;
     this.scope = Object.freeze([...options.scope]);
     const { realm, error, description, scope, authParams } = this;
-    this.headers = { 'WWW-Authenticate': toChallenge({ realm, error, description, scope, authParams }) };
+    this.headers = { 'WWW-Authenticate': toChallenges({ realm, error, description, scope, authParams }, options.dpop) };
   }
 }
 

@@ -51,6 +51,16 @@ export function isScopeToken(value: string): boolean {
   return SCOPE_TOKEN.test(value);
 }
 
+/**
+ * The value of a `scope` attribute: each scope-token of `scope` once; `undefined` when none is left (RFC 6750
+ * §3 needs at least one, so the attribute is then left out).
+ */
+export function scopeAttribute(scope: readonly string[] | undefined): string | undefined {
+  if (scope === undefined) return undefined;
+  const tokens = [...new Set(scope.filter((s) => SCOPE_TOKEN.test(s)))];
+  return tokens.length > 0 ? tokens.join(' ') : undefined;
+}
+
 function quote(value: string): string {
   return `"${value.replace(ATTRIBUTE_FORBIDDEN, '')}"`;
 }
@@ -68,11 +78,8 @@ export function toChallenge(params: ChallengeParams): string {
   let value = `Bearer realm=${quote(params.realm)}`;
   if (params.error !== undefined) value += `, error=${quote(params.error)}`;
   if (params.description !== undefined) value += `, error_description=${quote(params.description)}`;
-  if (params.scope !== undefined) {
-    // Each value once; RFC 6750 §3 needs at least one scope-token, so an attribute with none is left out.
-    const scope = [...new Set(params.scope.filter((s) => SCOPE_TOKEN.test(s)))];
-    if (scope.length > 0) value += `, scope=${quote(scope.join(' '))}`;
-  }
+  const scope = scopeAttribute(params.scope);
+  if (scope !== undefined) value += `, scope=${quote(scope)}`;
   if (params.authParams !== undefined) {
     const seen = new Set<string>();
     for (const [name, param] of params.authParams) {

@@ -4,7 +4,7 @@
  * in the challenge of the scheme the request used: `Bearer realm="api", DPoP realm="api",
  * error="invalid_token", error_description="…", algs="ES256"` for a DPoP request.
  */
-import { formatChallenge, isAuthParamName, toChallenge, type AuthParam, type ChallengeParams } from './challenge.js';
+import { formatChallenge, isAuthParamName, scopeAttribute, toChallenge, type AuthParam, type ChallengeParams } from './challenge.js';
 
 /** What the `DPoP` challenge of an answer says. */
 export interface DpopChallengeOptions {
@@ -23,12 +23,14 @@ export interface DpopChallengeOptions {
 export function toDpopChallenge(
   realm: string,
   algs: readonly string[],
-  error?: { error: string; description?: string | undefined },
+  error?: { error: string; description?: string | undefined; scope?: readonly string[] | undefined },
   authParams: readonly AuthParam[] = [],
 ): string {
   const params: AuthParam[] = [['realm', realm]];
   if (error !== undefined) params.push(['error', error.error]);
   if (error?.description !== undefined) params.push(['error_description', error.description]);
+  const scope = scopeAttribute(error?.scope);
+  if (scope !== undefined) params.push(['scope', scope]);
   params.push(['algs', algs.join(' ')]);
   // The verifier's own auth-params (`resource_metadata`), as in its Bearer challenge.
   for (const param of authParams) if (isAuthParamName(param[0]) && param[0].toLowerCase() !== 'algs') params.push(param);
@@ -43,7 +45,7 @@ export function toDpopChallenge(
 export function toChallenges(params: ChallengeParams, dpop: DpopChallengeOptions | undefined): string {
   if (dpop === undefined) return toChallenge(params);
   const onDpop = dpop.required === true || dpop.presented === true;
-  const error = onDpop && params.error !== undefined ? { error: params.error, description: params.description } : undefined;
+  const error = onDpop && params.error !== undefined ? { error: params.error, description: params.description, scope: params.scope } : undefined;
   const dpopChallenge = toDpopChallenge(params.realm, dpop.algs, error, params.authParams);
   return withBearer(params.realm, dpop, dpopChallenge, onDpop ? undefined : params, params.authParams);
 }

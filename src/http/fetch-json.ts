@@ -129,6 +129,11 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
       current = nextLocation(response, target, redirects, originHost, options.allowedRedirectHosts);
       continue;
     }
+    if (response.redirected === true) {
+      // A custom `fetch` that ignored `redirect: 'manual'` went elsewhere: its answer is not the URL's.
+      discard(response);
+      throw new KeyFetchError('redirect', current, 'the fetch function followed a redirect itself (it must honour redirect: "manual")');
+    }
     if (response.status !== 200) {
       discard(response);
       throw new KeyFetchError('status', current, `HTTP ${response.status}`, { code: `HTTP_${response.status}` });

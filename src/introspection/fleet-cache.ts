@@ -15,7 +15,10 @@ import { tokenKey } from './introspection-cache.js';
 import type { SharedStore } from '../stores/shared-store.js';
 
 /** What the fleet knows about a token. */
-export type FleetRecord = { readonly answer: IntrospectionAnswer } | { readonly unavailableMs: number } | undefined;
+export type FleetRecord =
+  | { readonly answer: IntrospectionAnswer; /** When the stored answer stops being reusable (epoch ms). */ readonly untilMs: number }
+  | { readonly unavailableMs: number }
+  | undefined;
 
 /** Deadline in milliseconds of one store operation. */
 const STORE_DEADLINE_MS = 1000;
@@ -47,10 +50,12 @@ function withDeadline<T>(operation: () => Promise<T>, fallback: T, what: string)
 function parseRecord(value: string | undefined): FleetRecord {
   if (value === undefined) return undefined;
   try {
-    const document: unknown = JSON.parse(value);
-    const unavailable = (document as { unavailable?: unknown } | null)?.unavailable;
-    if (typeof unavailable === 'number' && !Object.hasOwn(document as object, 'active')) return { unavailableMs: unavailable };
-    return { answer: toIntrospectionAnswer(document, 'the introspection cache store') };
+    const document = JSON.parse(value) as { unavailable?: unknown; until?: unknown; answer?: unknown } | null;
+    const unavailable = document?.unavailable;
+    if (typeof unavailable === 'number') return { unavailableMs: unavailable };
+    const until = document?.until;
+    if (typeof until !== 'number' || !Number.isFinite(until)) return undefined;
+    return { answer: toIntrospectionAnswer(document!.answer, 'the introspection cache store'), untilMs: until };
   } catch {
     return undefined; // not ours, or damaged: a miss
   }
@@ -92,9 +97,13 @@ export class FleetCache {
     return undefined;
   }
 
-  /** Stores `answer` for `ttlMs` (never waited for by the request). */
+  /**
+   * Stores `answer` for `ttlMs` (never waited for by the request), with the time it stops being reusable,
+   * so an instance that reads it late keeps it no longer than the instance that asked.
+   */
   write(key: string, answer: IntrospectionAnswer, ttlMs: number): void {
-    const value = answer.active ? JSON.stringify(answer.claims) : JSON.stringify({ active: false });
+    const until = Date.now() + ttlMs;
+    const value = JSON.stringify({ until, answer: answer.active ? answer.claims : { active: false } });
     void withDeadline(() => this.#store.set(`${this.#namespace}${key}`, value, ttlMs), undefined, 'set');
   }
 

@@ -71,6 +71,13 @@ export interface IntrospectionOptions {
    * @default 5000
    */
   timeoutMs?: number;
+  /**
+   * Most introspection calls of this verifier in flight at once. A token that would need one more is
+   * answered 503 (`Retry-After: 1`) without a call, so a flood of made-up opaque tokens cannot become a
+   * flood at the authorization server; cached tokens and tokens already being asked about are unaffected.
+   * @default 64
+   */
+  maxConcurrentCalls?: number;
 }
 
 /** The cache options with every default applied. */
@@ -98,6 +105,7 @@ export interface ResolvedIntrospectionOptions {
   readonly tokens: 'opaque' | 'all';
   readonly cache: ResolvedIntrospectionCache | false;
   readonly timeoutMs: number;
+  readonly maxConcurrentCalls: number;
   /** Largest accepted response body, in bytes. */
   readonly maxResponseBytes: number;
 }
@@ -107,12 +115,13 @@ export const INTROSPECTION_DEFAULTS = Object.freeze({
   clientAuth: 'client_secret_basic' as const,
   tokens: 'opaque' as const,
   timeoutMs: 5_000,
+  maxConcurrentCalls: 64,
   /** Largest accepted response body: 64 KiB. */
   maxResponseBytes: 64 * 1024,
   cache: Object.freeze({ maxEntries: 10_000, maxTtlMs: 60_000, negativeTtlMs: 5_000, maxBytes: 16 * 1024 * 1024 }),
 });
 
-const KNOWN = ['endpoint', 'clientId', 'clientSecret', 'clientAuth', 'privateKey', 'tokens', 'cache', 'timeoutMs'];
+const KNOWN = ['endpoint', 'clientId', 'clientSecret', 'clientAuth', 'privateKey', 'tokens', 'cache', 'timeoutMs', 'maxConcurrentCalls'];
 const CACHE_NUMBERS = ['maxEntries', 'maxTtlMs', 'negativeTtlMs', 'maxBytes'] as const;
 const METHODS: readonly IntrospectionClientAuth[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
@@ -177,6 +186,9 @@ export function resolveIntrospectionOptions(value: unknown, issuer: string | und
     timeoutMs:
       numberOption(given.timeoutMs, 'introspection.timeoutMs', { min: 1, unit: 'milliseconds' }) ??
       INTROSPECTION_DEFAULTS.timeoutMs,
+    maxConcurrentCalls:
+      numberOption(given.maxConcurrentCalls, 'introspection.maxConcurrentCalls', { min: 1, integer: true }) ??
+      INTROSPECTION_DEFAULTS.maxConcurrentCalls,
     maxResponseBytes: INTROSPECTION_DEFAULTS.maxResponseBytes,
   };
 }

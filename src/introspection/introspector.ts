@@ -8,7 +8,8 @@
  * Answers are prepared once (by the pipeline's `prepare`: judged claims, the identity) and the prepared
  * value is what is cached, so a cached token costs a hash and a map lookup. A failed call starts a backoff
  * like the key store's (`keys.retryMinMs`, doubling to `keys.retryMaxMs`): until it ends, tokens not in the
- * cache are answered 503 at once, without a call, with `Retry-After` up to its end.
+ * cache are answered 503 at once, without a call, with `Retry-After` up to its end. An answer that refuses
+ * one request (400, 413…) is a 503 for that token alone.
  */
 import { IntrospectionUnavailableError } from '../errors/unavailable-errors.js';
 import { KeyFetchError, type FetchLike } from '../http/fetch-json.js';
@@ -17,6 +18,13 @@ import type { IntrospectionAnswer } from './introspection-answer.js';
 import { answerTtlMs, IntrospectionCache, tokenKey } from './introspection-cache.js';
 import type { ResolvedIntrospectionOptions } from './introspection-options.js';
 import { requestIntrospection } from './introspection-request.js';
+
+/**
+ * Answers of the endpoint about one request, not about the endpoint: they start no backoff and are not
+ * shared with the fleet. Every other fault (network, timeout, 401/403 for the API's own credentials, 404,
+ * 429, 5xx, a malformed answer) does.
+ */
+const TOKEN_FAULTS: ReadonlySet<string> = new Set(['HTTP_400', 'HTTP_413', 'HTTP_414', 'HTTP_422', 'HTTP_431']);
 
 /** What an introspector is assembled from. */
 export interface IntrospectorParts<T> {
@@ -43,6 +51,15 @@ export interface Introspector<T> {
   lookup(token: string, nowMs: number): T | Promise<T>;
 }
 
+/**
+ * Whether a 503 came from a fault of the endpoint, which the fleet shares: not one refused request (see
+ * {@link TOKEN_FAULTS}), nor a call this instance did not make (too many in flight).
+ */
+function isEndpointFault(error: IntrospectionUnavailableError): boolean {
+  const cause: unknown = error.cause;
+  return cause instanceof KeyFetchError && !(cause.kind === 'status' && TOKEN_FAULTS.has(cause.code ?? ''));
+}
+
 /** Assembles an introspector. */
 export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector<T> {
   const { settings, retry, realm, prepare } = parts;
@@ -65,8 +82,14 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
     if (now < retryAt && retryAt - now <= retry.retryMaxMs) throw unavailable(retryAt - now, lastFailure);
   };
 
+  let calling = 0;
   const call = async (token: string): Promise<IntrospectionAnswer> => {
     checkBackoff(Date.now());
+    if (calling >= settings.maxConcurrentCalls) {
+      // Shed, not a fault of the endpoint: no backoff, and nothing marked for the fleet.
+      throw unavailable(0, new Error(`${calling} introspection calls in flight, the most maxConcurrentCalls allows`));
+    }
+    calling += 1;
     try {
       const answer = await requestIntrospection(token, await parts.endpoint(Date.now()), settings, parts.fetch);
       failures = 0;
@@ -75,19 +98,26 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
       return answer;
     } catch (error) {
       if (!(error instanceof KeyFetchError)) throw error; // a bug, not an outage
+      // The server refused this one request (a token it finds too long, say): this token cannot be judged
+      // now, but the endpoint works, so other tokens are not held back (a caller could otherwise stall
+      // introspection for everybody with one odd token).
+      if (error.kind === 'status' && TOKEN_FAULTS.has(error.code ?? '')) throw unavailable(0, error);
       failures += 1;
       const delay = Math.min(retry.retryMaxMs, retry.retryMinMs * 2 ** Math.min(failures - 1, 30));
       retryAt = Date.now() + delay;
       lastFailure = error;
       throw unavailable(delay, error);
+    } finally {
+      calling -= 1;
     }
   };
 
-  const keep = (key: string, answer: IntrospectionAnswer, token: string, fresh: boolean): T => {
+  /** Prepares and caches an answer; one read from the fleet is kept no later than `untilMs`, its writer's limit. */
+  const keep = (key: string, answer: IntrospectionAnswer, token: string, fresh: boolean, untilMs = Infinity): T => {
     const value = prepare(answer, token);
     if (limits !== undefined) {
       const now = Date.now();
-      const ttl = answerTtlMs(answer, now, limits);
+      const ttl = Math.min(answerTtlMs(answer, now, limits), untilMs - now);
       if (ttl > 0) {
         const json = answer.active ? JSON.stringify(answer.claims) : '{"active":false}';
         cache!.set(key, value, now + ttl, json.length);
@@ -105,7 +135,7 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
         if (!(await fleet.claim(key))) record = await fleet.await(key);
       }
       if (record !== undefined) {
-        if ('answer' in record) return keep(key, record.answer, token, false);
+        if ('answer' in record) return keep(key, record.answer, token, false, record.untilMs);
         throw unavailable(record.unavailableMs, new Error('another instance of the fleet could not introspect the token'));
       }
     }
@@ -113,7 +143,7 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
     try {
       answer = await call(token);
     } catch (error) {
-      if (fleet !== undefined && error instanceof IntrospectionUnavailableError) {
+      if (fleet !== undefined && error instanceof IntrospectionUnavailableError && isEndpointFault(error)) {
         fleet.markUnavailable(key, error.retryAfterSeconds * 1000);
       }
       throw error;

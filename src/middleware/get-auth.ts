@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AuthenticationRequiredError } from '../errors/auth-errors.js';
 import type { AuthInfo } from '../verify/identity/auth-info.js';
-import { issuedRealm } from '../verify/identity/issued-identity.js';
+import { challengeOf, issuedRealm } from '../verify/identity/issued-identity.js';
 import { passedAuthenticate } from '../access/passed-authenticate.js';
 
 /**
@@ -24,7 +24,8 @@ export function getAuth(req: IncomingMessage | { readonly auth?: unknown }): Aut
   const auth = (req as { readonly auth?: unknown }).auth;
   if (issuedRealm(auth) === undefined) {
     // Let on by `authenticate({ optional: true })`: answered with that verifier's challenge.
-    throw new AuthenticationRequiredError(passedAuthenticate(req as IncomingMessage));
+    const passed = passedAuthenticate(req as IncomingMessage);
+    throw new AuthenticationRequiredError(passed === undefined ? undefined : challengeOf(passed));
   }
   return auth as AuthInfo;
 }

@@ -60,6 +60,11 @@ export interface McpAuthInfo {
  * });
  */
 export function toMcpAuthInfo(auth: AuthInfo): McpAuthInfo {
+  const expires: unknown = auth.expiresAt;
+  if (!(expires instanceof Date) || Number.isNaN(expires.getTime())) {
+    // A custom verifier's identity may lack it; the MCP SDK refuses an identity without an expiry.
+    throw new TypeError('bearer-guard: toMcpAuthInfo() argument "auth" must have expiresAt, a valid Date (a custom verifier must set it)');
+  }
   const by = issuedBy(auth);
   const extra: McpAuthInfoExtra = {
     issuer: auth.issuer,
@@ -75,7 +80,7 @@ export function toMcpAuthInfo(auth: AuthInfo): McpAuthInfo {
     token: auth.token,
     clientId: auth.clientId ?? '',
     scopes: [...effectiveScopes(auth)],
-    expiresAt: Math.floor(auth.expiresAt.getTime() / 1000),
+    expiresAt: Math.floor(expires.getTime() / 1000),
     extra,
   };
   if (by?.resource !== undefined) info.resource = new URL(by.resource);

@@ -23,6 +23,12 @@ export interface IoRedisClientLike {
 export interface RedisStoreOptions {
   /** Prepended to every key, so several uses of one Redis never collide. @default "bearer-guard:" */
   prefix?: string;
+  /**
+   * Longest wait for one command, in ms: past it the operation fails (a DPoP replay check answers 503, an
+   * introspection lookup goes on without the store), so a Redis that is down or unreachable never leaves a
+   * request hanging (node-redis queues commands while it reconnects). @default 1000
+   */
+  timeoutMs?: number;
 }
 
 const WHERE = 'createRedisStore()';
@@ -36,6 +42,17 @@ function commandSender(client: unknown): (args: string[]) => Promise<unknown> {
     if (typeof sendCommand === 'function') return (args) => sendCommand.call(client, args);
   }
   return fail('client', 'must be a connected node-redis (redis) or ioredis client', WHERE);
+}
+
+/** `pending`, or a rejection once `timeoutMs` pass without an answer (a late answer is dropped). */
+function withTimeout(pending: Promise<unknown>, timeoutMs: number, command: string): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer ${command} within ${timeoutMs} ms`)), timeoutMs);
+    timer.unref();
+  });
+  pending.catch(() => undefined);
+  return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
 }
 
 /** A whole number of milliseconds, at least 1 (Redis refuses `PX 0`). */
@@ -52,9 +69,14 @@ function px(ttlMs: number): string {
  * const store = createRedisStore(redis);
  */
 export function createRedisStore(client: NodeRedisClientLike | IoRedisClientLike, options?: RedisStoreOptions): SharedStore {
-  const send = commandSender(client);
-  const given = optionsObject(options, '', ['prefix'], WHERE) ?? {};
+  const sendNow = commandSender(client);
+  const given = optionsObject(options, '', ['prefix', 'timeoutMs'], WHERE) ?? {};
   const prefix = given.prefix === undefined ? 'bearer-guard:' : (stringOption(given.prefix, 'prefix', WHERE) ?? '');
+  const timeoutMs = given.timeoutMs === undefined ? 1000 : given.timeoutMs;
+  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) {
+    fail('timeoutMs', 'must be a whole number of milliseconds from 1 to 60000', WHERE);
+  }
+  const send = (args: string[]): Promise<unknown> => withTimeout(sendNow(args), timeoutMs, args[0]!);
   return {
     async addIfAbsent(key, value, ttlMs) {
       return (await send(['SET', prefix + key, value, 'PX', px(ttlMs), 'NX'])) === 'OK';

@@ -49,7 +49,11 @@ export function assembleVerifier(options: VerifierOptions): AssembledVerifier {
   const introspector = assembleIntrospection(config, family);
   const resolver = config.issuerResolver;
   if (resolver !== undefined) {
-    const resolved = new ResolvedIssuers((issuer) => fixed ?? createDiscoveredKeySource(issuer, config.keys));
+    const resolved = new ResolvedIssuers(
+      (issuer) => fixed ?? createDiscoveredKeySource(issuer, config.keys),
+      (issuer) => family.tenantOfIssuer(issuer),
+      config.excludedTenants,
+    );
     const pipeline = createPipeline({ config, family, issuers: resolved, cache, binding, introspector });
     return {
       config,

@@ -2,8 +2,9 @@
  * One verifier over several option sets, each for its own issuers with its own rules: the token's `iss`
  * (or a `{tenantid}` template's shape) selects exactly one set before anything else is judged, so an Auth0
  * token is never checked against an Entra audience, and a token naming no configured issuer is refused
- * (401 `issuer_mismatch`, or earlier for a malformed token) without any fetch. The sets share one realm, so every challenge of a
- * route agrees; an issuer may appear in one set only; an issuer resolver has no place in a list.
+ * (401 `issuer_mismatch`, or earlier for a malformed token) without any fetch. The sets share one realm,
+ * one `resource` and the same `dpop` and `mtls` switches, so every challenge and credential scheme of a route
+ * agrees; an issuer may appear in one set only; an issuer resolver has no place in a list.
  */
 import { fail } from '../options/option-checks.js';
 import { ownMember } from '../json.js';
@@ -65,8 +66,25 @@ export function assembleIssuers(list: readonly VerifierOptions[]): AssembledVeri
   }
   const parts = list.map(assembleAt);
   const first = parts[0]!;
+  // One route, one set of challenges and credential schemes: what shapes them must agree across the sets.
+  const shape = ({ config }: AssembledVerifier) => ({
+    realm: config.realm,
+    dpop: config.dpop === undefined ? 'off' : config.dpop.required ? 'required' : 'on',
+    mtls: config.mtls === undefined ? 'off' : config.mtls.required ? 'required' : 'on',
+    resource: `${config.issuedBy.resource ?? ''} ${config.issuedBy.resourceMetadataUrl ?? ''}`,
+  });
+  const expected = shape(first);
   parts.forEach((part, index) => {
-    if (part.config.realm !== first.config.realm) fail(`[${index}].realm`, 'must be the same in every option set');
+    const actual = shape(part);
+    for (const name of ['realm', 'dpop', 'mtls', 'resource'] as const) {
+      if (actual[name] === expected[name]) continue;
+      fail(
+        `[${index}].${name}`,
+        name === 'dpop' || name === 'mtls'
+          ? 'must be set in every option set or in none, and required in all or none'
+          : 'must be the same in every option set',
+      );
+    }
   });
   const router = new IssuerRouter(
     parts.map((part) => ({ issuers: part.config.issuers, target: part })),

@@ -8,6 +8,7 @@ import { AuthError } from '../errors/auth-errors.js';
 import { KeysUnavailableError } from '../errors/unavailable-errors.js';
 import { isDpopProofReason } from '../errors/reasons.js';
 import { debug, debugEnabled } from '../events/debug-log.js';
+import { redactText } from '../http/url-policy.js';
 import { hasVerifyListeners, publishVerifyEvent, type OutcomeStage } from '../events/verify-events.js';
 import type { JsonObject } from '../json.js';
 import { pathOf, type VerifyRequest } from '../request/verify-request.js';
@@ -74,7 +75,8 @@ export function createOutcomes(parts: OutcomeParts): Outcomes {
         if (precise && error.detail !== undefined) detail = error.detail();
       } else if (error instanceof AuthError) {
         failure = error;
-        if (precise && failure.cause instanceof Error) detail = failure.cause.message;
+        // A cause may come from an application's store or verifier: credentials in URLs are removed.
+        if (precise && failure.cause instanceof Error) detail = redactText(failure.cause.message);
       } else {
         throw error; // a bug, not a bad token: never disguise it as a 401
       }

@@ -85,7 +85,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
     const accept = (): AuthInfo | Promise<AuthInfo> =>
       confirm === undefined ? accepted(auth, cached, request) : confirm(auth, token, nowMs, request, cached);
     if (bound === undefined) return accept();
-    return bound.then(accept, (error: unknown) => fail(error, 'binding', auth.payload, request, trace));
+    return bound.then(accept, (error: unknown) => fail(error, 'binding', auth.payload, request, trace, auth.format === 'jwe'));
   };
 
   const verifyJws = createJwsPath({ config, family, issuers: parts.issuers, cache, binding, outcomes, acceptChecked });
@@ -104,6 +104,7 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
       nowMs = Date.now();
       const hit = cache?.lookup(token, nowMs);
       if (hit !== undefined) {
+        payload = hit.auth.payload; // the family's sharper reasons read it, as for an uncached token
         if (allowed !== undefined && !allowed.has(hit.auth.issuer)) {
           stage = 'issuer';
           reject('issuer_mismatch', () => `iss ${shown(hit.auth.issuer)} is not one the issuer resolver allows`);
@@ -118,7 +119,6 @@ export function createPipeline(parts: PipelineParts): VerifyNow {
         let bound: Promise<void> | undefined;
         if (binding.checksHits) {
           stage = 'binding';
-          payload = hit.auth.payload;
           bound = binding.check(token, payload, request, nowMs);
           trace?.passed(stage, "the token's binding holds for this request");
         }

@@ -21,6 +21,7 @@ import {
   type VerifyEvent,
 } from '../../src/index.js';
 import { requireScopes as fastifyRequireScopes } from '../../src/adapters/fastify/index.js';
+import { createDpopKey } from '../../src/testing/index.js';
 import { createTestKey, signToken, type TestKey } from '../helpers/keys.js';
 
 const ISSUER = 'https://login.example.com/';
@@ -143,6 +144,30 @@ describe('createWebAuthenticator()', () => {
     expect(answer.status).toBe(401);
     expect(answer.challenge).toBe('Bearer realm="api"');
     expect(((await optional(await withBearer())) as AuthInfo).clientId).toBe('payments');
+  });
+
+  it("answers a guard's 401 after optional authentication with the verifier's challenge (realm, resource_metadata)", async () => {
+    const optional = createWebAuthenticator(
+      { issuer: ISSUER, resource: 'https://api.example.com/mcp', publicKeys: [key.jwk], realm: 'receipts' },
+      { optional: true },
+    );
+    const answer = await answerOf(await optional(new Request(URL_), requireScopes('receipts.read', { realm: 'other' })));
+    expect(answer.status).toBe(401);
+    expect(answer.challenge).toBe(
+      'Bearer realm="receipts", resource_metadata="https://api.example.com/.well-known/oauth-protected-resource/mcp"',
+    );
+  });
+
+  it('checks a DPoP proof against the https URL the request was made to', async () => {
+    const dpopKey = await createDpopKey();
+    const dpop = createWebAuthenticator({ issuer: ISSUER, audience: AUDIENCE, publicKeys: [key.jwk], dpop: {} });
+    const bound = await token({ cnf: dpopKey.cnf });
+    const headers = await dpopKey.headers(bound, { method: 'GET', url: URL_ });
+    expect(((await dpop(new Request(URL_, { headers }))) as AuthInfo).clientId).toBe('payments');
+    const plainHttp = await dpopKey.headers(bound, { method: 'GET', url: URL_.replace('https:', 'http:') });
+    const answer = await answerOf(await dpop(new Request(URL_, { headers: plainHttp })));
+    expect(answer.status).toBe(401);
+    expect(answer.challenge).toContain('error="invalid_dpop_proof"');
   });
 
   it("rejects with a custom verifier's fault instead of answering 401", async () => {

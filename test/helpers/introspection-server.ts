@@ -13,6 +13,8 @@ export type IntrospectionBehaviour =
   /** 200 with `answer(form)` as JSON. */
   | { kind: 'ok' }
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
+  /** `status` for the requests `when` picks, 200 with `answer(form)` for the others. */
+  | { kind: 'status-for'; status: number; when: (form: URLSearchParams) => boolean }
   | { kind: 'hang' }
   | { kind: 'body'; body: string; contentType?: string }
   | { kind: 'huge'; bytes: number }
@@ -84,6 +86,10 @@ export async function startIntrospectionServer(): Promise<IntrospectionServer> {
         return json(res, state.answer(form, headers));
       case 'status':
         res.writeHead(behaviour.status, behaviour.headers).end(behaviour.body ?? '');
+        return;
+      case 'status-for':
+        if (!behaviour.when(form)) return json(res, state.answer(form, headers));
+        res.writeHead(behaviour.status).end();
         return;
       case 'hang':
         return;

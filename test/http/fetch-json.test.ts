@@ -168,6 +168,15 @@ describe('fetchJson', () => {
     expect(other.jwksHits()).toBe(2);
   });
 
+  it('refuses the answer of a custom fetch that followed a redirect itself, ignoring redirect: "manual"', async () => {
+    other = await startIssuerServer();
+    server.jwks = { kind: 'redirect', location: other.jwksUri };
+    const following = (url: string, init: RequestInit) => fetch(url, { ...init, redirect: 'follow' });
+    const error = await failure(fetchJson(server.jwksUri, limits({ fetch: following })));
+    expect(error.kind).toBe('redirect');
+    expect(error.message).toBe(`${server.jwksUri}: the fetch function followed a redirect itself (it must honour redirect: "manual")`);
+  });
+
   it('refuses a redirect without Location', async () => {
     server.jwks = { kind: 'status', status: 302 };
     const error = await failure(fetchJson(server.jwksUri, limits()));

@@ -75,6 +75,7 @@ describe('the introspection option', () => {
       clientAuth: 'client_secret_basic',
       tokens: 'opaque',
       timeoutMs: 5000,
+      maxConcurrentCalls: 64,
       maxResponseBytes: 65536,
       cache: { maxEntries: 10000, maxTtlMs: 60000, negativeTtlMs: 5000, maxBytes: 16777216 },
     });

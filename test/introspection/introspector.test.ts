@@ -176,7 +176,23 @@ describe('what the cache is keyed by', () => {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain('PRIVATE-KEY-MATERIAL');
     }
-    expect(JSON.parse(writes[0]![1])).toMatchObject({ active: true, client_id: 'payments' });
+    expect(JSON.parse(writes[0]![1]).answer).toMatchObject({ active: true, client_id: 'payments' });
+  });
+});
+
+describe('maxConcurrentCalls', () => {
+  it('answers 503 without a call to a token past the limit of calls in flight, and holds nothing back after', async () => {
+    let open!: () => void;
+    server.behaviour = { kind: 'gate', until: new Promise<void>((resolve) => (open = resolve)) };
+    const v = verifier({ maxConcurrentCalls: 2 });
+    const [a, b, c] = [token(), token(), token()];
+    const first = [v.verify(a), v.verify(a), v.verify(b)]; // two calls: one per token
+    await expect(v.verify(c)).rejects.toMatchObject({ status: 503, reason: 'introspection_unavailable', headers: { 'Retry-After': '1' } });
+    expect(callsFor(c)).toBe(0);
+    open();
+    expect((await Promise.all(first)).map((auth) => auth.clientId)).toEqual(['payments', 'payments', 'payments']);
+    server.behaviour = { kind: 'ok' };
+    expect((await v.verify(c)).clientId).toBe('payments');
   });
 });
 
@@ -193,5 +209,25 @@ describe('the failure backoff', () => {
     await new Promise((resolve) => setTimeout(resolve, 1050));
     expect((await v.verify(during)).clientId).toBe('payments');
     expect(callsFor(during)).toBe(1);
+  });
+
+  it.each([400, 413, 414])('answers 503 to the one token the endpoint refuses with HTTP %i, without holding back the others', async (status) => {
+    const v = verifier();
+    const odd = token();
+    server.behaviour = { kind: 'status-for', status, when: (form) => form.get('token') === odd };
+    await expect(v.verify(odd)).rejects.toMatchObject({ status: 503, reason: 'introspection_unavailable', headers: { 'Retry-After': '1' } });
+    const next = token();
+    expect((await v.verify(next)).clientId).toBe('payments');
+    expect(callsFor(next)).toBe(1);
+  });
+
+  it.each([401, 404, 429])('starts the backoff when the endpoint answers HTTP %i (a fault of the endpoint or of the API\'s credentials)', async (status) => {
+    const v = verifier();
+    server.behaviour = { kind: 'status', status };
+    await expect(v.verify(token())).rejects.toMatchObject({ status: 503 });
+    server.behaviour = { kind: 'ok' };
+    const during = token();
+    await expect(v.verify(during)).rejects.toMatchObject({ status: 503 });
+    expect(callsFor(during)).toBe(0);
   });
 });

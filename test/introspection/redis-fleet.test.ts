@@ -85,6 +85,34 @@ describe.each(clients)('two verifiers sharing one Redis through %s', (_name, con
       await Promise.all([a.close(), b.close(), c.close()]);
     }
   });
+
+  it('keep an answer read from the store no longer than the instance that asked may: revocation within maxTtlMs', async () => {
+    const [a, b] = await Promise.all([connect(), connect()]);
+    try {
+      const prefix = `revoke-${Math.random()}:`;
+      const short = (store: SharedStore) =>
+        createVerifier({
+          issuer: server.url,
+          audience: 'api://receipts',
+          introspection: { endpoint: server.endpoint, clientId: 'receipts-api', clientSecret: 'rs-secret', cache: { store, maxTtlMs: 800 } },
+        });
+      const one = short(createRedisStore(a.client, { prefix }));
+      const two = short(createRedisStore(b.client, { prefix }));
+      const token = randomBytes(64).toString('base64url');
+      const revoked = new Set<string>();
+      server.answer = (form) => (revoked.has(form.get('token') ?? '') ? { active: false } : activeAnswer(server.url));
+      expect((await one.verify(token)).clientId).toBe('payments');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await two.verify(token)).clientId).toBe('payments'); // from the store, written 500 ms ago
+      expect(callsFor(token)).toBe(1);
+      revoked.add(token);
+      await new Promise((resolve) => setTimeout(resolve, 450)); // past the first answer's 800 ms
+      await expect(two.verify(token)).rejects.toMatchObject({ status: 401, reason: 'token_inactive' });
+    } finally {
+      server.answer = () => activeAnswer(server.url);
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 });
 
 describe('a store that fails', () => {

@@ -99,4 +99,10 @@ describe('toMcpAuthInfo()', () => {
     } satisfies AuthInfo;
     expect(toMcpAuthInfo(auth)).toMatchObject({ token: 't', clientId: '', scopes: ['x'], expiresAt: 1_900_000_000 });
   });
+
+  it("refuses a custom verifier's identity without a valid expiresAt with a TypeError that says so", () => {
+    const auth = { token: 't', scopes: [], roles: [] } as unknown as AuthInfo;
+    expect(() => toMcpAuthInfo(auth)).toThrow(new TypeError('bearer-guard: toMcpAuthInfo() argument "auth" must have expiresAt, a valid Date (a custom verifier must set it)'));
+    expect(() => toMcpAuthInfo({ ...auth, expiresAt: new Date(Number.NaN) })).toThrow(TypeError);
+  });
 });

@@ -58,6 +58,19 @@ describe.each(clients)('createRedisStore with %s', (_name, connect) => {
       await b.close();
     }
   });
+
+  it('fails an operation that gets no answer within timeoutMs, instead of leaving it pending', async () => {
+    const a = await connect();
+    try {
+      const store = createRedisStore(a.client, { prefix: `h${Math.random()}:`, timeoutMs: 200 });
+      server.pause();
+      await expect(store.addIfAbsent('jti', '1', 60_000)).rejects.toThrow('Redis did not answer SET within 200 ms');
+      await expect(store.get('entry')).rejects.toThrow('Redis did not answer GET within 200 ms');
+    } finally {
+      server.resume();
+      await a.close();
+    }
+  });
 });
 
 describe('createRedisStore options', () => {
@@ -65,6 +78,9 @@ describe('createRedisStore options', () => {
     expect(() => createRedisStore({} as never)).toThrow(/createRedisStore\(\) option "client"/);
     expect(() => createRedisStore({ sendCommand: async () => 'OK' }, { prefx: 'a' } as never)).toThrow(
       /createRedisStore\(\) option "prefx" is not a known option/,
+    );
+    expect(() => createRedisStore({ sendCommand: async () => 'OK' }, { timeoutMs: 0 })).toThrow(
+      'bearer-guard: createRedisStore() option "timeoutMs" must be a whole number of milliseconds from 1 to 60000',
     );
   });
 });

@@ -118,6 +118,15 @@ describe('several option sets: configuration errors', () => {
     );
   });
 
+  it.each<[string, Partial<VerifierOptions>, string]>([
+    ['dpop', { dpop: {} }, 'must be set in every option set or in none, and required in all or none'],
+    ['mtls', { mtls: {} }, 'must be set in every option set or in none, and required in all or none'],
+    ['resource', { resource: 'https://api.example.com/mcp' }, 'must be the same in every option set'],
+  ])('refuses sets that differ in %s (the challenges and credential schemes of one route must agree)', (name, extra, expectation) => {
+    expect(() => createVerifier([setA(), { ...setB(), ...extra }])).toThrow(`bearer-guard: option "[1].${name}" ${expectation}`);
+    expect(() => createVerifier([{ ...setA(), ...extra }, { ...setB(), ...extra }])).not.toThrow();
+  });
+
   it('refuses an issuer named by two sets', () => {
     expect(() => createVerifier([setA(), { ...setB(), issuer: [b.url, a.url] }])).toThrow(/option "\[1\]\.issuer" names ".*", which an earlier option set names/);
   });

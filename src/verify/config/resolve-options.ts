@@ -149,12 +149,14 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
   const authParams = toAuthParams(resource);
   const impliedScopes = resolveImpliedScopes(given.impliedScopes);
   const realm = realmOption(given.realm);
+  const dpop = resolveDpopOptions(given.dpop);
   const issuedBy = Object.freeze({
     realm,
     authParams,
     resource: resource?.resource,
     resourceMetadataUrl: resource?.metadataUrl,
     impliedScopes,
+    dpop: dpop === undefined ? undefined : Object.freeze({ algs: dpop.algorithms, required: dpop.required }),
   });
   return {
     realm,
@@ -195,8 +197,10 @@ export function resolveOptions(options: VerifierOptions, profiles: readonly Issu
       given.introspection,
       issuers.length === 1 && !issuers[0]!.includes(TENANT_PLACEHOLDER) ? issuers[0] : undefined,
     ),
-    decryption: resolveDecryption(given.decryption),
-    dpop: resolveDpopOptions(given.dpop),
+    decryption: issuerResolver !== undefined && given.decryption !== undefined
+      ? fail('decryption', 'cannot be combined with an issuer resolver, which reads the claims of signed tokens only: list the issuers, or give one option set per issuer')
+      : resolveDecryption(given.decryption),
+    dpop,
     mtls: resolveMtlsOptions(given.mtls),
     resource,
     authParams,

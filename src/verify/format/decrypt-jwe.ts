@@ -51,12 +51,15 @@ let jose: Promise<Jose> | undefined;
 /** jose, loaded on the first encrypted token: verifiers that never decrypt never load it. */
 const loadJose = (): Promise<Jose> => (jose ??= import('jose'));
 
-/** Refuses what jose reports about a token; rethrows what is not about the token. */
+/**
+ * Refuses what decrypting a token threw. The keys were checked when the verifier was created, so whatever
+ * jose, WebCrypto or OpenSSL throw here comes from the token's own bytes: a refusal, never a 500.
+ */
 function refuseJoseError(error: unknown, errors: typeof JoseErrors): never {
   if (error instanceof errors.JWEInvalid) reject('token_malformed', () => `the JWE is invalid: ${error.message}`);
   if (error instanceof errors.JOSENotSupported) reject('encryption_header_invalid', () => `not supported: ${error.message}`);
   if (error instanceof errors.JOSEAlgNotAllowed) reject('encryption_algorithm_not_allowed', () => error.message);
-  throw error;
+  return reject('decryption_failed', () => `decryption threw ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`);
 }
 
 /** The JWS inside, or a refusal for content that is not one. */

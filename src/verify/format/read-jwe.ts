@@ -30,22 +30,26 @@ export interface JwePolicy {
 // Header, encrypted key (empty for direct encryption and direct key agreement), IV, ciphertext, tag.
 const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const EC_CURVES = new Set(['P-256', 'P-384', 'P-521']);
+const EC_EPK: ReadonlySet<string> = new Set(['kty', 'crv', 'x', 'y']);
+const OKP_EPK: ReadonlySet<string> = new Set(['kty', 'crv', 'x']);
 
 function invalid(detail: () => string): never {
   reject('encryption_header_invalid', detail);
 }
 
-/** The curve of a valid ephemeral public key; rejects anything else (private members included). */
+/** The curve of a valid ephemeral public key; rejects anything else (private or unknown members included). */
 function readEpk(header: JsonObject): string {
   const epk = ownMember(header, 'epk');
   if (!isJsonObject(epk)) invalid(() => 'epk is missing or not an object');
   const kty = ownMember(epk, 'kty');
   const crv = ownMember(epk, 'crv');
   const coordinate = (name: string): boolean => typeof ownMember(epk, name) === 'string';
+  // Only the members of a public key: anything else (`d`, `key_ops`, `ext`…) is refused before jose and
+  // WebCrypto see it.
+  const members = Object.keys(epk);
   const valid =
-    ownMember(epk, 'd') === undefined &&
-    ((kty === 'EC' && EC_CURVES.has(crv as string) && coordinate('x') && coordinate('y')) ||
-      (kty === 'OKP' && crv === 'X25519' && coordinate('x')));
+    (kty === 'EC' && EC_CURVES.has(crv as string) && coordinate('x') && coordinate('y') && members.every((name) => EC_EPK.has(name))) ||
+    (kty === 'OKP' && crv === 'X25519' && coordinate('x') && members.every((name) => OKP_EPK.has(name)));
   if (!valid) invalid(() => `epk (kty ${shown(kty)}, crv ${shown(crv)}) is not a public key on a supported curve`);
   for (const name of ['apu', 'apv']) {
     const value = ownMember(header, name);

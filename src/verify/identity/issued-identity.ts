@@ -10,6 +10,7 @@
  * all its identities.
  */
 import type { AuthParam } from '../../errors/challenge.js';
+import type { DpopChallengeOptions } from '../../errors/dpop-challenge.js';
 import type { ImpliedScopes } from '../config/implied-scopes.js';
 
 /** What the guards and the MCP adapter need of the verifier that produced an identity. */
@@ -24,6 +25,20 @@ export interface IssuedBy {
   readonly resourceMetadataUrl?: string | undefined;
   /** Its scope hierarchy; `undefined` without one. */
   readonly impliedScopes?: ImpliedScopes | undefined;
+  /** The `DPoP` challenge of its answers (accepted proof algorithms, DPoP required); `undefined` without DPoP. */
+  readonly dpop?: DpopChallengeOptions | undefined;
+}
+
+/**
+ * The options of an error answered for the verifier `by`: its realm, auth-params and `DPoP` challenge, the
+ * error in the `DPoP` one when the request `presented` a DPoP-bound token.
+ */
+export function challengeOf(
+  by: IssuedBy,
+  presented = false,
+): { realm: string; authParams: readonly AuthParam[]; dpop: DpopChallengeOptions | undefined } {
+  const dpop = by.dpop === undefined ? undefined : presented ? { ...by.dpop, presented } : by.dpop;
+  return { realm: by.realm, authParams: by.authParams, dpop };
 }
 
 const ISSUED_BY: unique symbol = Symbol('bearer-guard.issuedBy');

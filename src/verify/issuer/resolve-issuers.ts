@@ -32,7 +32,7 @@ export const MAX_RESOLVED_ISSUERS = 32;
 export const MAX_RESOLVER_SOURCES = 256;
 
 /** The fixed message of the fault raised for an answer that is not a list of issuer URLs. */
-export const BAD_RESOLVER_ANSWER = 'bearer-guard: the issuer resolver answered something other than 1 to 32 issuer URLs';
+export const BAD_RESOLVER_ANSWER = 'bearer-guard: the issuer resolver answered something other than at most 32 issuer URLs';
 
 const NO_HEADERS: ResolverRequest['headers'] = Object.freeze({});
 
@@ -49,10 +49,22 @@ function toResolverRequest(request: VerifyRequest | undefined): ResolverRequest 
 export class ResolvedIssuers implements IssuerSelector<KeySource> {
   readonly #rules: LRUCache<string, IssuerRule<KeySource>>;
   readonly #sourceFor: (issuer: string) => KeySource;
+  readonly #tenantOf: (issuer: string) => string | undefined;
+  readonly #excludedTenants: ReadonlySet<string>;
 
-  /** @param sourceFor - the key source of an allowed issuer (a discovered one, or the fixed keys). */
-  constructor(sourceFor: (issuer: string) => KeySource) {
+  /**
+   * @param sourceFor - the key source of an allowed issuer (a discovered one, or the fixed keys).
+   * @param tenantOf - the tenant an issuer's tokens must name in `tid` (the family's rule), if any.
+   * @param excludedTenants - `tid` values (compared case-insensitively) never accepted, as with configured issuers.
+   */
+  constructor(
+    sourceFor: (issuer: string) => KeySource,
+    tenantOf: (issuer: string) => string | undefined = () => undefined,
+    excludedTenants: readonly string[] = [],
+  ) {
     this.#sourceFor = sourceFor;
+    this.#tenantOf = tenantOf;
+    this.#excludedTenants = new Set(excludedTenants.map((tenant) => tenant.toLowerCase()));
     this.#rules = new LRUCache({ max: MAX_RESOLVER_SOURCES });
   }
 
@@ -64,10 +76,17 @@ export class ResolvedIssuers implements IssuerSelector<KeySource> {
     return new Set(list as string[]);
   }
 
-  /** Matches `iss` against the issuers the resolver `allowed` for this request (none without an answer). */
-  match(iss: unknown, _tid: unknown, allowed?: ReadonlySet<string>): IssuerMatch<KeySource> {
+  /**
+   * Matches `iss` against the issuers the resolver `allowed` for this request (none without an answer),
+   * with the same tenant rules as configured issuers: an issuer that names its tenant needs that `tid`, and
+   * an excluded tenant never matches.
+   */
+  match(iss: unknown, tid: unknown, allowed?: ReadonlySet<string>): IssuerMatch<KeySource> {
     if (typeof iss !== 'string' || allowed === undefined || !allowed.has(iss)) return { matched: false, reason: 'issuer_mismatch' };
-    return { matched: true, issuer: iss, rule: this.#rule(iss) };
+    const rule = this.#rule(iss);
+    if (rule.tenant !== undefined && tid !== rule.tenant) return { matched: false, reason: 'tenant_mismatch' };
+    if (typeof tid === 'string' && this.#excludedTenants.has(tid.toLowerCase())) return { matched: false, reason: 'tenant_not_allowed' };
+    return { matched: true, issuer: iss, rule };
   }
 
   /** The issuers resolved so far (least recently used last) and their key sources. */
@@ -81,7 +100,8 @@ export class ResolvedIssuers implements IssuerSelector<KeySource> {
     if (rule === undefined) {
       const url = issuer.length <= 2048 ? toFetchableUrl(issuer) : 'too long';
       if (typeof url === 'string' || /[?#]/.test(issuer)) throw new Error(BAD_RESOLVER_ANSWER);
-      rule = { configured: issuer, target: this.#sourceFor(issuer) };
+      const tenant = this.#tenantOf(issuer);
+      rule = { configured: issuer, target: this.#sourceFor(issuer), ...(tenant === undefined ? {} : { tenant }) };
       this.#rules.set(issuer, rule);
     }
     return rule;

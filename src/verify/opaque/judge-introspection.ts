@@ -21,6 +21,7 @@ import type { IntrospectionAnswer } from '../../introspection/introspection-answ
 import { ownMember, type JsonObject } from '../../json.js';
 import { checkCaller } from '../caller/check-caller.js';
 import type { ClaimPolicy } from '../claims/claim-policy.js';
+import { checkAudience } from '../claims/check-audience.js';
 import { checkRequiredClaims } from '../claims/check-required-claims.js';
 import { readTimes, type TokenTimes } from '../claims/check-times.js';
 import type { VerifierConfig } from '../config/verifier-config.js';
@@ -44,15 +45,13 @@ export type JudgedAnswer =
 const INACTIVE: JudgedAnswer = Object.freeze({ kind: 'inactive' });
 const ACTIVE: JudgedAnswer = Object.freeze({ kind: 'active' });
 
-/** `aud`, when the response has one, must name a configured audience; returns its strings. */
+/**
+ * `aud`, when the response has one (RFC 7662 makes it optional), is judged as a JWT's (a configured audience,
+ * or the resource once normalised); returns its strings.
+ */
 function checkIntrospectedAudience(payload: JsonObject, policy: ClaimPolicy): readonly string[] {
-  const aud = ownMember(payload, 'aud');
-  if (aud === undefined) return [];
-  const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((v): v is string => typeof v === 'string') : [];
-  if (!values.some((value) => policy.audiences.has(value))) {
-    reject('audience_mismatch', () => `aud ${shown(aud)} has none of ${shown([...policy.audiences])}`);
-  }
-  return values;
+  if (ownMember(payload, 'aud') === undefined) return [];
+  return checkAudience(payload, policy.audienceClaim === 'aud' ? policy : { ...policy, audienceClaim: 'aud' });
 }
 
 /** True when `payload` has no `name` member, or `null` there (Boruta writes `"sub": null`). */
@@ -79,7 +78,8 @@ export function createIntrospectionJudge(
   family: IssuerFamily,
 ): (answer: IntrospectionAnswer, token: string) => JudgedAnswer {
   const { claims, locations, caller, issuedBy } = config;
-  const issuer = config.introspection?.issuer ?? config.issuers[0]!;
+  // Introspection is configured with exactly one issuer (resolve-options.ts refuses anything else).
+  const issuer = config.introspection!.issuer;
   const identityFamily = introspectedFamily(family);
   return (answer, token) => {
     if (!answer.active) return INACTIVE;

@@ -7,7 +7,7 @@
 import type { OutgoingHttpHeaders, Server } from 'node:http';
 import { exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticate } from '../../../src/index.js';
+import { authenticate, requireScopes } from '../../../src/index.js';
 import { createDpopKey, createTestIssuer, type TestDpopKey, type TestIssuer } from '../../../src/testing/index.js';
 import { reasonErrorHandler } from '../../helpers/error-reason.js';
 import { FRAMEWORKS } from '../../helpers/frameworks.js';
@@ -91,6 +91,8 @@ describe.each(FRAMEWORKS)('DPoP over HTTP on $name', ({ build }) => {
         { method: 'POST', path: '/receipts', chain: [authenticate(options)] },
         { path: '/required', chain: [authenticate(issuer.verifierOptions({ dpop: { algorithms: ['ES256', 'EdDSA'], required: true } }))] },
         { path: '/bearer-only', chain: [authenticate(issuer.verifierOptions())] },
+        { path: '/write', chain: [authenticate(options), requireScopes('receipts.write')] },
+        { path: '/optional', chain: [authenticate(options, { optional: true }), requireScopes('receipts.read')] },
       ],
       reasonErrorHandler,
     );
@@ -218,6 +220,22 @@ describe.each(FRAMEWORKS)('DPoP over HTTP on $name', ({ build }) => {
     expect(dpop.headers['www-authenticate']).toBe('Bearer realm="api"');
     const bearer = await send(origin, '/bearer-only', { authorization: `Bearer ${token}` });
     expect(bearer.body.reason).toBe('token_sender_constrained');
+  });
+
+  it("answers a guard's 403 with the error in the challenge of the scheme the token came with (RFC 9449 §7.1)", async () => {
+    const description = 'error="insufficient_scope", error_description="The access token lacks a required scope", scope="receipts.write"';
+    const bound = await send(origin, '/write', await key.headers(token, { method: 'GET', url: url('/write') }));
+    expect(bound.status).toBe(403);
+    expect(bound.headers['www-authenticate']).toBe(`Bearer realm="api", DPoP realm="api", ${description}, ${ALGS}`);
+    const bearer = await send(origin, '/write', { authorization: `Bearer ${unbound}` });
+    expect(bearer.status).toBe(403);
+    expect(bearer.headers['www-authenticate']).toBe(`Bearer realm="api", ${description}, DPoP realm="api", ${ALGS}`);
+  });
+
+  it("answers a guard's 401 after optional authentication with the Bearer and DPoP challenges", async () => {
+    const res = await send(origin, '/optional', {});
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(BOTH_BARE);
   });
 
   it('answers 400 invalid_request to a DPoP scheme whose token breaks the token68 grammar', async () => {

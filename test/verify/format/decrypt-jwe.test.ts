@@ -80,6 +80,8 @@ describe('readJwe', () => {
     ['on an unsupported curve', { epk: { kty: 'EC', crv: 'secp256k1', x: 'AA', y: 'AA' } }],
     ['without y', { epk: { kty: 'EC', crv: 'P-256', x: 'AA' } }],
     ['with apu not a string', { epk: { kty: 'OKP', crv: 'X25519', x: 'AA' }, apu: 1 }],
+    ['with key_ops (handed on to WebCrypto by jose)', { epk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA', key_ops: 'derive' } }],
+    ['with ext', { epk: { kty: 'OKP', crv: 'X25519', x: 'AA', ext: 1 } }],
   ])('refuses an ECDH-ES epk %s as encryption_header_invalid', async (_case, members) => {
     const genuine = await encrypt(JWS, p256.publicKey, { alg: 'ECDH-ES', enc: 'A256GCM' });
     const token = withHeader(genuine, { alg: 'ECDH-ES', enc: 'A256GCM', ...members });
@@ -165,6 +167,13 @@ describe('createJweDecryptor', () => {
     bytes[bytes.length >> 1]! ^= 0x01;
     parts[segment] = bytes.toString('base64url');
     expect(await reasonOf(() => decrypt(parts.join('.')))).toBe('decryption_failed');
+  });
+
+  it('refuses a JWE whose ephemeral key is not a point of its curve as a refusal, never a thrown fault', async () => {
+    const genuine = await encrypt(JWS, p256.publicKey, { alg: 'ECDH-ES', enc: 'A256GCM' });
+    const header = JSON.parse(Buffer.from(genuine.split('.')[0]!, 'base64url').toString()) as { epk: { x: string; y: string } };
+    header.epk.y = header.epk.x; // (x, x) is not on P-256
+    expect(['decryption_failed', 'token_malformed', 'encryption_header_invalid']).toContain(await reasonOf(() => decrypt(withHeader(genuine, header))));
   });
 
   it('refuses a JWE whose IV has the wrong length as token_malformed (jose: JWEInvalid)', async () => {

@@ -4,6 +4,7 @@
  * over HTTP). Its answer only narrows what is accepted (a cached token is re-judged), is bounded and
  * validated, and a resolver's own failure is the API's fault (500), or the answer of the `AuthError` it throws.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -161,6 +162,27 @@ describe('an issuer resolver', () => {
     expect(await outcome(verifier.verify(await tokenOf(brandB, keyB), at('api.brand-b.example')))).toBe('accepted');
     expect(await outcome(verifier.verify(await tokenOf(brandB, keyB), at('api.brand-a.example')))).toBe('401 issuer_mismatch');
     expect(brandB.jwksHits() + brandB.discoveryHits()).toBe(0);
+  });
+
+  it('applies excludedTenants and the family\'s tenant of an issuer to the issuers it allows', async () => {
+    const excluding = withResolver(byHost, { publicKeys: [keyA.jwk], excludedTenants: ['9188040D-6C67-4C5B-B112-36A304B66DAD'] });
+    const personal = await tokenOf(brandA, keyA, { tid: '9188040d-6c67-4c5b-b112-36a304b66dad' });
+    expect(await outcome(excluding.verify(personal, at('api.brand-a.example')))).toBe('401 tenant_not_allowed');
+    expect(await outcome(excluding.verify(await tokenOf(brandA, keyA, { tid: 'another' }), at('api.brand-a.example')))).toBe('accepted');
+
+    const tenant = '7f3c9a2e-1b4d-4e8f-9a6b-2c5d8e1f0a3b';
+    const entraIssuer = `https://login.microsoftonline.com/${tenant}/v2.0`;
+    const entra = withResolver(() => [entraIssuer], { publicKeys: [keyA.jwk], profile: 'entra' });
+    const claims = { iss: entraIssuer, aud: AUDIENCE, azp: 'payments', ver: '2.0' };
+    expect(await outcome(entra.verify(await signToken(keyA, { ...claims, tid: tenant })))).toBe('accepted');
+    expect(await outcome(entra.verify(await signToken(keyA, { ...claims, tid: 'ffffffff-1b4d-4e8f-9a6b-2c5d8e1f0a3b' })))).toBe('401 tenant_mismatch');
+  });
+
+  it('cannot be combined with decryption (it reads the claims of signed tokens): a TypeError at creation', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(() => withResolver(byHost, { decryption: { keys: [privateKey] } })).toThrow(
+      'bearer-guard: option "decryption" cannot be combined with an issuer resolver, which reads the claims of signed tokens only: list the issuers, or give one option set per issuer',
+    );
   });
 
   it('refuses a forged token of an allowed issuer like any other', async () => {

@@ -158,6 +158,17 @@ describe('the identity of an opaque token', () => {
     expect(await reasonOf(activeAnswer(server.url, { token_type: 'Bearer' }))).toBe('client_not_allowed');
     expect(await reasonOf(activeAnswer(server.url, { token_type: 'Bearer', client_id: 'billing' }))).toBe('accepted');
   });
+
+  it("judges the answer's aud against a resource as a JWT's: the resource in another spelling passes, a sibling does not", async () => {
+    const verifier = createVerifier({ ...options(), audience: undefined, resource: 'https://api.example.com/mcp' } as VerifierOptions);
+    const reasonOf = (aud: string): Promise<unknown> =>
+      verifier.verify(opaqueToken(activeAnswer(server.url, { aud }))).then(
+        () => 'accepted',
+        (error: { reason: string }) => error.reason,
+      );
+    expect(await reasonOf('https://API.example.com:443/mcp/')).toBe('accepted');
+    expect(await reasonOf('https://api.example.com/mcp-other')).toBe('audience_mismatch');
+  });
 });
 
 describe('outcome events of opaque tokens', () => {
