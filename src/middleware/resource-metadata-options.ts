@@ -15,7 +15,10 @@ import {
 /** How a protected resource accepts bearer tokens (RFC 9728 §2 `bearer_methods_supported`). */
 export type BearerMethod = 'header' | 'body' | 'query';
 
-/** Options of `protectedResourceMetadata()`: the members of RFC 9728 §2, in camelCase, and where to serve. */
+/**
+ * Options of `protectedResourceMetadata()`: the members of RFC 9728 §2, in camelCase (each member's RFC name,
+ * such as `resource_name`, is accepted too), and where to serve.
+ */
 export interface ProtectedResourceMetadataOptions {
   /** The resource identifier (`resource`), served exactly as given: `https`, no query or fragment. */
   resource: string;
@@ -45,6 +48,8 @@ export interface ProtectedResourceMetadataOptions {
   dpopSigningAlgValuesSupported?: readonly string[];
   /** Whether it always requires DPoP-bound tokens (`dpop_bound_access_tokens_required`). */
   dpopBoundAccessTokensRequired?: boolean;
+  /** Signed metadata (`signed_metadata`, RFC 9728 §2.2): a JWT you made, served as it is. */
+  signedMetadata?: string;
   /**
    * Where the document is served: only this URL's path is answered. Give the same value as the verifier's
    * `resourceMetadataUrl` when you set that.
@@ -70,9 +75,40 @@ const NAMES = [
   'resource', 'authorizationServers', 'scopesSupported', 'bearerMethodsSupported', 'jwksUri',
   'resourceSigningAlgValuesSupported', 'resourceName', 'resourceDocumentation', 'resourcePolicyUri', 'resourceTosUri',
   'tlsClientCertificateBoundAccessTokens', 'authorizationDetailsTypesSupported', 'dpopSigningAlgValuesSupported',
-  'dpopBoundAccessTokensRequired', 'resourceMetadataUrl', 'serveAtRoot',
+  'dpopBoundAccessTokensRequired', 'signedMetadata', 'resourceMetadataUrl', 'serveAtRoot',
 ];
 const CONTROL = /\p{Cc}/u;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** Each member's RFC 9728 name, accepted as an alias of its camelCase option. */
+const RFC_NAMES: Readonly<Record<string, string>> = {
+  authorization_servers: 'authorizationServers',
+  scopes_supported: 'scopesSupported',
+  bearer_methods_supported: 'bearerMethodsSupported',
+  jwks_uri: 'jwksUri',
+  resource_signing_alg_values_supported: 'resourceSigningAlgValuesSupported',
+  resource_name: 'resourceName',
+  resource_documentation: 'resourceDocumentation',
+  resource_policy_uri: 'resourcePolicyUri',
+  resource_tos_uri: 'resourceTosUri',
+  tls_client_certificate_bound_access_tokens: 'tlsClientCertificateBoundAccessTokens',
+  authorization_details_types_supported: 'authorizationDetailsTypesSupported',
+  dpop_signing_alg_values_supported: 'dpopSigningAlgValuesSupported',
+  dpop_bound_access_tokens_required: 'dpopBoundAccessTokensRequired',
+  signed_metadata: 'signedMetadata',
+};
+
+/** `given` with each RFC-named member moved to its camelCase name (both at once is a mistake). */
+function camelCased(given: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...given };
+  for (const [rfcName, name] of Object.entries(RFC_NAMES)) {
+    if (!Object.hasOwn(given, rfcName)) continue;
+    if (Object.hasOwn(given, name)) fail(rfcName, `repeats "${name}": give one of them`, WHERE);
+    result[name] = given[rfcName];
+    delete result[rfcName];
+  }
+  return result;
+}
 
 function list(value: unknown, path: string, valid: (item: string) => boolean, expectation: string, nonEmpty = false): string[] | undefined {
   if (value === undefined) return undefined;
@@ -97,8 +133,11 @@ function isIssuer(value: string): boolean {
 
 /** Validates the options of `protectedResourceMetadata()`. Throws a `TypeError` naming the option. */
 export function resolveResourceMetadata(options: ProtectedResourceMetadataOptions): ResolvedResourceMetadata {
-  const given = optionsObject(options, '', NAMES, WHERE);
-  if (given === undefined) fail('resource', 'is required', WHERE);
+  const raw = optionsObject(options, '', [...NAMES, ...Object.keys(RFC_NAMES)], WHERE);
+  if (raw === undefined) fail('resource', 'is required', WHERE);
+  const given = camelCased(raw);
+  const signed = stringOption(given.signedMetadata, 'signedMetadata', WHERE);
+  if (signed !== undefined && !COMPACT_JWS.test(signed)) fail('signedMetadata', 'must be a JWT (a compact JWS)', WHERE);
   const resourceUrl = parseResource(given.resource, 'resource', WHERE);
   const nonEmptyText = (item: string): boolean => item !== '' && !CONTROL.test(item);
   const algs = (name: string): string[] | undefined =>
@@ -126,6 +165,7 @@ export function resolveResourceMetadata(options: ProtectedResourceMetadataOption
       'authorizationDetailsTypesSupported', nonEmptyText, 'non-empty strings', true),
     dpop_signing_alg_values_supported: algs('dpopSigningAlgValuesSupported'),
     dpop_bound_access_tokens_required: booleanOption(given.dpopBoundAccessTokensRequired, 'dpopBoundAccessTokensRequired', WHERE),
+    signed_metadata: signed,
   };
   const served =
     given.resourceMetadataUrl === undefined

@@ -151,6 +151,26 @@ describe('protectedResourceMetadata() locations', () => {
     expect(res.body.resource).toBe('https://MCP.example.com:443/mcp/');
   });
 
+  it('takes each member under its RFC 9728 name too, and serves signed_metadata as given', async () => {
+    const signed = 'eyJhbGciOiJFUzI1NiJ9.eyJyZXNvdXJjZSI6Imh0dHBzOi8vbWNwLmV4YW1wbGUuY29tL21jcCJ9.c2ln';
+    const options = {
+      resource: 'https://mcp.example.com/mcp',
+      authorization_servers: ['https://login.example.com'],
+      scopes_supported: ['files:read'],
+      resource_name: 'Files',
+      signed_metadata: signed,
+    };
+    const res = await request(BUILDS[0]![1](protectedResourceMetadata(options as never))).get(PATH);
+    expect(res.body).toEqual({
+      resource: 'https://mcp.example.com/mcp',
+      authorization_servers: ['https://login.example.com'],
+      scopes_supported: ['files:read'],
+      bearer_methods_supported: ['header'],
+      resource_name: 'Files',
+      signed_metadata: signed,
+    });
+  });
+
   it('serves the bearer methods given', async () => {
     const app = BUILDS[0]![1](protectedResourceMetadata({ ...BASE, bearerMethodsSupported: ['header', 'body'] }));
     expect((await request(app).get(PATH)).body.bearer_methods_supported).toEqual(['header', 'body']);
@@ -181,6 +201,9 @@ describe('protectedResourceMetadata() option validation', () => {
     ['a metadata URL with a query', { resourceMetadataUrl: 'https://mcp.example.com/prm?x=1' }, 'resourceMetadataUrl'],
     ['a non-boolean serveAtRoot', { serveAtRoot: 1 }, 'serveAtRoot'],
     ['an unknown option', { scopes: ['files:read'] }, 'scopes'],
+    ['a member under both its names', { resource_name: 'Files', resourceName: 'Files' }, 'resource_name'],
+    ['signed metadata that is not a JWT', { signedMetadata: '{"resource":"x"}' }, 'signedMetadata'],
+    ['an invalid member under its RFC name', { scopes_supported: ['files read'] }, 'scopesSupported'],
   ])('throws a TypeError naming the option for %s', (_name, patch, named) => {
     const options: Record<string, unknown> = { ...BASE, ...patch };
     for (const [name, value] of Object.entries(patch)) if (value === undefined) delete options[name];
