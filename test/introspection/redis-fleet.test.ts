@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore, createVerifier, type SharedStore } from '../../src/index.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { redisClients } from '../helpers/redis-clients.js';
 import { activeAnswer, startIntrospectionServer, type IntrospectionServer } from '../helpers/introspection-server.js';
 
 let redis: RedisServer;
@@ -39,23 +39,7 @@ async function listKeys(client: unknown, pattern: string): Promise<string[]> {
   return (await (client as { sendCommand(args: string[]): Promise<unknown> }).sendCommand(['KEYS', pattern])) as string[];
 }
 
-const clients = [
-  [
-    'node-redis',
-    async () => {
-      const client = await createClient({ url: redis.url }).connect();
-      return { client, close: () => client.quit().then(() => undefined) };
-    },
-  ],
-  [
-    'ioredis',
-    async () => {
-      const client = new Redis(redis.url, { lazyConnect: true });
-      await client.connect();
-      return { client, close: () => client.quit().then(() => undefined) };
-    },
-  ],
-] as const;
+const clients = redisClients(() => redis.url);
 
 describe.each(clients)('two verifiers sharing one Redis through %s', (_name, connect) => {
   it('make one introspection call for 100 concurrent requests spread over both, and a third instance makes none', async () => {

@@ -2,11 +2,10 @@
  * The Redis-backed shared store against a real redis-server, through both clients users have: node-redis
  * (`redis`) and `ioredis`.
  */
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/index.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { redisClients } from '../helpers/redis-clients.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -16,23 +15,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-const clients = [
-  [
-    'node-redis',
-    async () => {
-      const client = await createClient({ url: server.url }).connect();
-      return { client, close: () => client.quit().then(() => undefined) };
-    },
-  ],
-  [
-    'ioredis',
-    async () => {
-      const client = new Redis(server.url, { lazyConnect: true });
-      await client.connect();
-      return { client, close: () => client.quit().then(() => undefined) };
-    },
-  ],
-] as const;
+const clients = redisClients(() => server.url);
 
 describe.each(clients)('createRedisStore with %s', (_name, connect) => {
   it('adds a key once across two stores, gets and sets values, and lets them expire', async () => {

@@ -13,6 +13,7 @@ import { createDpopKey, createTestIssuer, type TestDpopKey, type TestIssuer } fr
 import { reasonErrorHandler } from '../../helpers/error-reason.js';
 import { FRAMEWORKS } from '../../helpers/frameworks.js';
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
+import { redisClients } from '../../helpers/redis-clients.js';
 import { listen, send, stop } from './support.js';
 
 const PUBLIC = 'https://receipts.example.test';
@@ -41,23 +42,7 @@ async function instance(dpop: VerifierOptions['dpop']): Promise<string> {
 
 const proof = () => key.headers(token, { method: 'GET', url: `${PUBLIC}/receipts` });
 
-const clients = [
-  [
-    'node-redis',
-    async () => {
-      const client = await createClient({ url: redis.url }).connect();
-      return { client, close: () => client.quit().then(() => undefined) };
-    },
-  ],
-  [
-    'ioredis',
-    async () => {
-      const client = new Redis(redis.url, { lazyConnect: true });
-      await client.connect();
-      return { client, close: () => client.quit().then(() => undefined) };
-    },
-  ],
-] as const;
+const clients = redisClients(() => redis.url);
 
 describe.each(clients)('a DPoP replay store shared on Redis through %s', (_name, connect) => {
   it('refuses on one instance a proof the other already accepted', async () => {

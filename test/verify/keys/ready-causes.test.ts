@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, KeyFetchError } from '../../../src/index.js';
 import { systemErrorCode } from '../../../src/http/fetch-json.js';
 import { startIssuerServer, type IssuerServer } from '../../helpers/issuer-server.js';
-import { selfSignedCertificate } from '../../security/x509.js';
+import { buildCertificate, toPem } from '../../../src/testing/x509.js';
 
 /** A 64-character label under `.invalid`: the resolver refuses it without sending a query (RFC 6761, RFC 1035). */
 const UNRESOLVABLE = `${'x'.repeat(64)}.invalid`;
@@ -31,8 +31,17 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   // A real HTTPS server with a certificate nobody trusts.
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const der = selfSignedCertificate(publicKey, privateKey, '127.0.0.1');
-  const cert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+  const cert = toPem(
+    buildCertificate({
+      subject: '127.0.0.1',
+      publicKey,
+      issuer: '127.0.0.1',
+      signingKey: privateKey,
+      usage: 'serverAuth',
+      altNames: ['127.0.0.1'],
+      lifetimeMs: 86_400_000,
+    }),
+  );
   tls = createHttpsServer({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }), cert }, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
