@@ -126,7 +126,7 @@ export {
 } from './adapters/web-authenticator.js';
 export type { AuthRequest, ErrorMiddleware, Middleware, MiddlewareRequest, NextFunction } from './middleware/handler-types.js';
 export { protectedResourceMetadata } from './middleware/protected-resource-metadata.js';
-export type { BearerMethod, ProtectedResourceMetadataOptions } from './middleware/resource-metadata-options.js';
+export type { BearerMethod, ProtectedResourceMetadataOptions, Rfc9728MetadataOptions } from './middleware/resource-metadata-options.js';
 export { toMcpAuthInfo, type McpAuthInfo, type McpAuthInfoExtra } from './middleware/to-mcp-auth-info.js';
 
 export {

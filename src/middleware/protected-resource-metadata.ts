@@ -10,7 +10,11 @@
 import type { ServerResponse } from 'node:http';
 import { pathOf } from '../request/verify-request.js';
 import type { Middleware, MiddlewareRequest } from './handler-types.js';
-import { resolveResourceMetadata, type ProtectedResourceMetadataOptions } from './resource-metadata-options.js';
+import {
+  resolveResourceMetadata,
+  type ProtectedResourceMetadataOptions,
+  type Rfc9728MetadataOptions,
+} from './resource-metadata-options.js';
 
 const ALLOW = 'GET, HEAD, OPTIONS';
 // A comma-separated list of header names (RFC 9110 tokens), short enough to echo back in a preflight answer.
@@ -43,7 +47,9 @@ function preflight(req: MiddlewareRequest, res: ServerResponse): void {
  *   scopesSupported: ['files:read', 'files:write'],
  * })); // GET /.well-known/oauth-protected-resource/mcp
  */
-export function protectedResourceMetadata(options: ProtectedResourceMetadataOptions): Middleware<MiddlewareRequest> {
+export function protectedResourceMetadata(
+  options: ProtectedResourceMetadataOptions | Rfc9728MetadataOptions,
+): Middleware<MiddlewareRequest> {
   const { body, paths } = resolveResourceMetadata(options);
   const length = String(Buffer.byteLength(body));
   return function bearerGuardResourceMetadata(req, res, next) {

@@ -16,8 +16,8 @@ import {
 export type BearerMethod = 'header' | 'body' | 'query';
 
 /**
- * Options of `protectedResourceMetadata()`: the members of RFC 9728 §2, in camelCase (each member's RFC name,
- * such as `resource_name`, is accepted too), and where to serve.
+ * Options of `protectedResourceMetadata()`: the members of RFC 9728 §2, in camelCase, and where to serve (the
+ * same under the RFC's names: {@link Rfc9728MetadataOptions}).
  */
 export interface ProtectedResourceMetadataOptions {
   /** The resource identifier (`resource`), served exactly as given: `https`, no query or fragment. */
@@ -61,6 +61,49 @@ export interface ProtectedResourceMetadataOptions {
    * root. (When the resource has no path, that is where it is served anyway.)
    * @default false
    */
+  serveAtRoot?: boolean;
+}
+
+/**
+ * The options of `protectedResourceMetadata()` written with RFC 9728's own member names, as in the document
+ * served (`authorization_servers`, `resource_name`…); each means what its camelCase twin in
+ * {@link ProtectedResourceMetadataOptions} means. `resourceMetadataUrl` and `serveAtRoot` are not members of
+ * the document and keep their names.
+ */
+export interface Rfc9728MetadataOptions {
+  /** As {@link ProtectedResourceMetadataOptions.resource}. */
+  resource: string;
+  /** As {@link ProtectedResourceMetadataOptions.authorizationServers}. */
+  authorization_servers: readonly string[];
+  /** As {@link ProtectedResourceMetadataOptions.scopesSupported}. */
+  scopes_supported?: readonly string[];
+  /** As {@link ProtectedResourceMetadataOptions.bearerMethodsSupported}. */
+  bearer_methods_supported?: readonly BearerMethod[];
+  /** As {@link ProtectedResourceMetadataOptions.jwksUri}. */
+  jwks_uri?: string;
+  /** As {@link ProtectedResourceMetadataOptions.resourceSigningAlgValuesSupported}. */
+  resource_signing_alg_values_supported?: readonly string[];
+  /** As {@link ProtectedResourceMetadataOptions.resourceName}. */
+  resource_name?: string;
+  /** As {@link ProtectedResourceMetadataOptions.resourceDocumentation}. */
+  resource_documentation?: string;
+  /** As {@link ProtectedResourceMetadataOptions.resourcePolicyUri}. */
+  resource_policy_uri?: string;
+  /** As {@link ProtectedResourceMetadataOptions.resourceTosUri}. */
+  resource_tos_uri?: string;
+  /** As {@link ProtectedResourceMetadataOptions.tlsClientCertificateBoundAccessTokens}. */
+  tls_client_certificate_bound_access_tokens?: boolean;
+  /** As {@link ProtectedResourceMetadataOptions.authorizationDetailsTypesSupported}. */
+  authorization_details_types_supported?: readonly string[];
+  /** As {@link ProtectedResourceMetadataOptions.dpopSigningAlgValuesSupported}. */
+  dpop_signing_alg_values_supported?: readonly string[];
+  /** As {@link ProtectedResourceMetadataOptions.dpopBoundAccessTokensRequired}. */
+  dpop_bound_access_tokens_required?: boolean;
+  /** As {@link ProtectedResourceMetadataOptions.signedMetadata}. */
+  signed_metadata?: string;
+  /** As {@link ProtectedResourceMetadataOptions.resourceMetadataUrl}. */
+  resourceMetadataUrl?: string;
+  /** As {@link ProtectedResourceMetadataOptions.serveAtRoot}. */
   serveAtRoot?: boolean;
 }
 
@@ -132,7 +175,9 @@ function isIssuer(value: string): boolean {
 }
 
 /** Validates the options of `protectedResourceMetadata()`. Throws a `TypeError` naming the option. */
-export function resolveResourceMetadata(options: ProtectedResourceMetadataOptions): ResolvedResourceMetadata {
+export function resolveResourceMetadata(
+  options: ProtectedResourceMetadataOptions | Rfc9728MetadataOptions,
+): ResolvedResourceMetadata {
   const raw = optionsObject(options, '', [...NAMES, ...Object.keys(RFC_NAMES)], WHERE);
   if (raw === undefined) fail('resource', 'is required', WHERE);
   const given = camelCased(raw);

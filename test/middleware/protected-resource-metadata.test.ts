@@ -9,7 +9,7 @@ import express5 from 'express';
 import express4 from 'express4';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { protectedResourceMetadata, type Middleware, type MiddlewareRequest, type ProtectedResourceMetadataOptions } from '../../src/index.js';
+import { protectedResourceMetadata, type Middleware, type MiddlewareRequest, type ProtectedResourceMetadataOptions, type Rfc9728MetadataOptions } from '../../src/index.js';
 
 const BASE: ProtectedResourceMetadataOptions = {
   resource: 'https://mcp.example.com/mcp',
@@ -153,14 +153,14 @@ describe('protectedResourceMetadata() locations', () => {
 
   it('takes each member under its RFC 9728 name too, and serves signed_metadata as given', async () => {
     const signed = 'eyJhbGciOiJFUzI1NiJ9.eyJyZXNvdXJjZSI6Imh0dHBzOi8vbWNwLmV4YW1wbGUuY29tL21jcCJ9.c2ln';
-    const options = {
+    const options: Rfc9728MetadataOptions = {
       resource: 'https://mcp.example.com/mcp',
       authorization_servers: ['https://login.example.com'],
       scopes_supported: ['files:read'],
       resource_name: 'Files',
       signed_metadata: signed,
     };
-    const res = await request(BUILDS[0]![1](protectedResourceMetadata(options as never))).get(PATH);
+    const res = await request(BUILDS[0]![1](protectedResourceMetadata(options))).get(PATH);
     expect(res.body).toEqual({
       resource: 'https://mcp.example.com/mcp',
       authorization_servers: ['https://login.example.com'],
