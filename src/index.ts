@@ -58,6 +58,7 @@ export { createVerifier, type BearerVerifier } from './verifier/create-verifier.
 export type {
   DocumentStatus,
   FetchFailureStatus,
+  IntrospectionStatus,
   IssuerStatus,
   KeySetDocumentStatus,
   VerifierStatus,

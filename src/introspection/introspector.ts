@@ -13,6 +13,7 @@
  */
 import { IntrospectionUnavailableError } from '../errors/unavailable-errors.js';
 import { KeyFetchError, type FetchLike } from '../http/fetch-json.js';
+import { redactUrl } from '../http/url-policy.js';
 import { FleetCache } from './fleet-cache.js';
 import type { IntrospectionAnswer } from './introspection-answer.js';
 import { answerTtlMs, IntrospectionCache, tokenKey } from './introspection-cache.js';
@@ -40,10 +41,28 @@ export interface IntrospectorParts<T> {
   readonly prepare: (answer: IntrospectionAnswer, token: string) => T;
 }
 
+/** The state of an introspector, for `verifier.status()` (times in ms since the epoch). */
+export interface IntrospectionState {
+  /** The issuer whose endpoint it calls. */
+  readonly issuer: string;
+  /** The endpoint (credentials redacted); `undefined` while it is still to be discovered. */
+  readonly endpoint: string | undefined;
+  /** When the endpoint last gave a usable answer. */
+  readonly answeredAt: number | undefined;
+  /** The last failed call, while the latest call failed. */
+  readonly lastFailure:
+    | { readonly at: number; readonly kind: KeyFetchError['kind']; readonly code: string | undefined; readonly message: string; readonly failures: number }
+    | undefined;
+  /** The end of the failure backoff, while tokens not in the cache are answered 503 without a call. */
+  readonly retryAt: number | undefined;
+}
+
 /** Asks the introspection endpoint about tokens, through the cache. */
 export interface Introspector<T> {
   /** Which tokens are introspected. */
   readonly tokens: 'opaque' | 'all';
+  /** The state at `nowMs` (see {@link IntrospectionState}). */
+  status(nowMs: number): IntrospectionState;
   /**
    * The prepared answer for `token`: at once from the cache, else a promise. Rejects with
    * {@link IntrospectionUnavailableError} when the endpoint gives no usable answer.
@@ -71,6 +90,9 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
   let failures = 0;
   let retryAt = 0;
   let lastFailure: KeyFetchError | undefined;
+  let lastFailedAt = 0;
+  let answeredAt: number | undefined;
+  let endpointUrl = settings.endpoint === undefined ? undefined : redactUrl(settings.endpoint);
 
   const unavailable = (retryAfterMs: number, cause: unknown): IntrospectionUnavailableError => {
     const retryAfterSeconds = Math.max(1000, retryAfterMs) / 1000;
@@ -91,10 +113,13 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
     }
     calling += 1;
     try {
-      const answer = await requestIntrospection(token, await parts.endpoint(Date.now()), settings, parts.fetch);
+      const endpoint = await parts.endpoint(Date.now());
+      endpointUrl = redactUrl(endpoint);
+      const answer = await requestIntrospection(token, endpoint, settings, parts.fetch);
       failures = 0;
       retryAt = 0;
       lastFailure = undefined;
+      answeredAt = Date.now();
       return answer;
     } catch (error) {
       if (!(error instanceof KeyFetchError)) throw error; // a bug, not an outage
@@ -104,7 +129,8 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
       if (error.kind === 'status' && TOKEN_FAULTS.has(error.code ?? '')) throw unavailable(0, error);
       failures += 1;
       const delay = Math.min(retry.retryMaxMs, retry.retryMinMs * 2 ** Math.min(failures - 1, 30));
-      retryAt = Date.now() + delay;
+      lastFailedAt = Date.now();
+      retryAt = lastFailedAt + delay;
       lastFailure = error;
       throw unavailable(delay, error);
     } finally {
@@ -153,6 +179,19 @@ export function createIntrospector<T>(parts: IntrospectorParts<T>): Introspector
 
   return {
     tokens: settings.tokens,
+    status(nowMs) {
+      const failure = lastFailure;
+      return {
+        issuer: settings.issuer,
+        endpoint: endpointUrl,
+        answeredAt,
+        lastFailure:
+          failure === undefined
+            ? undefined
+            : { at: lastFailedAt, kind: failure.kind, code: failure.code, message: failure.message, failures },
+        retryAt: nowMs < retryAt ? retryAt : undefined,
+      };
+    },
     lookup(token, nowMs) {
       const key = tokenKey(token);
       if (cache !== undefined) {

@@ -18,6 +18,7 @@ import { createDiscoveredKeySource, createStaticKeySource, type KeySource } from
 import { createPublicKeySource } from '../verify/keys/public-key-source.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
 import { createPipeline, type VerifyNow } from '../verify/verify-token.js';
+import type { Introspector } from '../introspection/introspector.js';
 import { assembleIntrospection } from './assemble-introspection.js';
 
 /** One assembled option set. */
@@ -31,6 +32,8 @@ export interface AssembledVerifier {
   readonly binding: Binding;
   /** The key source of each issuer (configured, or resolved so far), for `ready()` and `status()`. */
   readonly sources: () => ReadonlyMap<string, KeySource>;
+  /** Its introspectors (none without `introspection`), for `status()`. */
+  readonly introspectors: readonly Introspector<unknown>[];
 }
 
 /** Assembles one option set. Throws a `TypeError` naming the option when `options` are invalid. */
@@ -62,6 +65,7 @@ export function assembleVerifier(options: VerifierOptions): AssembledVerifier {
       cache,
       binding,
       sources: () => resolved.sources(),
+      introspectors: introspector === undefined ? [] : [introspector],
     };
   }
   const rules = config.issuers.map((issuer) => {
@@ -75,7 +79,8 @@ export function assembleVerifier(options: VerifierOptions): AssembledVerifier {
   const sources = new Map<string, KeySource>(rules.map((rule) => [rule.configured, rule.target]));
   const issuers = new IssuerMatcher(rules, config.excludedTenants);
   const verifyNow = createPipeline({ config, family, issuers, cache, binding, introspector });
-  return { config, family, verifyNow, cache, binding, sources: () => sources };
+  const introspectors = introspector === undefined ? [] : [introspector];
+  return { config, family, verifyNow, cache, binding, sources: () => sources, introspectors };
 }
 
 /** The binding stage of `config`: DPoP with its replay store and nonces, mutual TLS, or neither. */

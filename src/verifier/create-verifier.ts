@@ -67,7 +67,7 @@ export interface BearerVerifier extends Verifier {
  * const both = createVerifier([auth0({ domain, audience }), entraId({ tenantId, clientId })]);
  */
 export function createVerifier(options: VerifierOptions | readonly VerifierOptions[]): BearerVerifier {
-  const { config, verifyNow, sources, binding } = Array.isArray(options)
+  const { config, verifyNow, sources, binding, introspectors } = Array.isArray(options)
     ? assembleIssuers(options as readonly VerifierOptions[])
     : assembleVerifier(options as VerifierOptions);
   return {
@@ -83,6 +83,6 @@ export function createVerifier(options: VerifierOptions | readonly VerifierOptio
       }
     },
     ready: () => readyAll([...new Set(sources().values())]),
-    status: () => toVerifierStatus(sources(), Date.now()),
+    status: () => toVerifierStatus(sources(), introspectors, Date.now()),
   };
 }

@@ -119,5 +119,6 @@ export function assembleIssuers(list: readonly VerifierOptions[]): AssembledVeri
     cache: undefined,
     binding: first.binding,
     sources,
+    introspectors: parts.flatMap((part) => part.introspectors),
   };
 }

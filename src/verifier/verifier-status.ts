@@ -1,9 +1,10 @@
 /**
- * `verifier.status()`: the state of each configured issuer's metadata and key set, read without fetching
- * anything, for a `/healthz` route. Times are `Date`s (ISO strings in JSON).
+ * `verifier.status()`: the state of each configured issuer's metadata and key set, and of each introspection
+ * endpoint, read without fetching anything, for a `/healthz` route. Times are `Date`s (ISO strings in JSON).
  */
+import type { IntrospectionState, Introspector } from '../introspection/introspector.js';
 import type { KeySource } from '../verify/keys/key-source.js';
-import type { RefreshStatus } from '../verify/keys/refreshing-value.js';
+import type { RefreshFailure, RefreshStatus } from '../verify/keys/refreshing-value.js';
 
 /** The last failed fetch of a document. */
 export interface FetchFailureStatus {
@@ -55,12 +56,51 @@ export interface IssuerStatus {
   readonly ok: boolean;
 }
 
+/** The state of an introspection endpoint (the `introspection` option). */
+export interface IntrospectionStatus {
+  /** The issuer whose endpoint it is. */
+  readonly issuer: string;
+  /** The endpoint (credentials redacted); absent while it is still to be discovered. */
+  readonly endpoint?: string;
+  /** When it last gave a usable answer; absent before the first. */
+  readonly lastAnsweredAt?: Date;
+  /** The last failed call, while the latest call failed. */
+  readonly lastFailure?: FetchFailureStatus;
+  /** The end of the failure backoff: until then, tokens not in the cache are answered 503 without a call. */
+  readonly retryAt?: Date;
+  /** True unless a failure backoff is running. */
+  readonly ok: boolean;
+}
+
 /** What `verifier.status()` returns. */
 export interface VerifierStatus {
-  /** True when every issuer is `ok`. */
+  /** True when every issuer and every introspection endpoint is `ok`. */
   readonly ok: boolean;
   /** One entry per configured issuer. */
   readonly issuers: readonly IssuerStatus[];
+  /** One entry per introspection endpoint; absent without the `introspection` option. */
+  readonly introspection?: readonly IntrospectionStatus[];
+}
+
+function toFailureStatus(failure: RefreshFailure | NonNullable<IntrospectionState['lastFailure']>): FetchFailureStatus {
+  return {
+    at: new Date(failure.at),
+    kind: failure.kind,
+    ...(failure.code === undefined ? {} : { code: failure.code }),
+    message: failure.message,
+    failures: failure.failures,
+  };
+}
+
+function toIntrospectionStatus(state: IntrospectionState): IntrospectionStatus {
+  return {
+    issuer: state.issuer,
+    ...(state.endpoint === undefined ? {} : { endpoint: state.endpoint }),
+    ...(state.answeredAt === undefined ? {} : { lastAnsweredAt: new Date(state.answeredAt) }),
+    ...(state.lastFailure === undefined ? {} : { lastFailure: toFailureStatus(state.lastFailure) }),
+    ...(state.retryAt === undefined ? {} : { retryAt: new Date(state.retryAt) }),
+    ok: state.retryAt === undefined,
+  };
 }
 
 function toDocumentStatus(status: RefreshStatus): DocumentStatus {
@@ -68,25 +108,19 @@ function toDocumentStatus(status: RefreshStatus): DocumentStatus {
   return {
     url: status.url,
     ...(status.fetchedAt === undefined ? {} : { lastFetchedAt: new Date(status.fetchedAt) }),
-    ...(failure === undefined
-      ? {}
-      : {
-          lastFailure: {
-            at: new Date(failure.at),
-            kind: failure.kind,
-            ...(failure.code === undefined ? {} : { code: failure.code }),
-            message: failure.message,
-            failures: failure.failures,
-          },
-        }),
+    ...(failure === undefined ? {} : { lastFailure: toFailureStatus(failure) }),
     servingStale: status.servingStale,
     ...(status.nextRefreshAt === undefined ? {} : { nextRefreshAt: new Date(status.nextRefreshAt) }),
     usable: status.usable,
   };
 }
 
-/** The status of every configured issuer's key source at `now`. */
-export function toVerifierStatus(sources: ReadonlyMap<string, KeySource>, now: number): VerifierStatus {
+/** The status of every configured issuer's key source and of every introspector at `now`. */
+export function toVerifierStatus(
+  sources: ReadonlyMap<string, KeySource>,
+  introspectors: readonly Introspector<unknown>[],
+  now: number,
+): VerifierStatus {
   const issuers: IssuerStatus[] = [];
   for (const [issuer, source] of sources) {
     const { metadata, jwks } = source.status(now);
@@ -98,5 +132,7 @@ export function toVerifierStatus(sources: ReadonlyMap<string, KeySource>, now: n
       ok,
     });
   }
-  return { ok: issuers.every((entry) => entry.ok), issuers };
+  if (introspectors.length === 0) return { ok: issuers.every((entry) => entry.ok), issuers };
+  const introspection = introspectors.map((introspector) => toIntrospectionStatus(introspector.status(now)));
+  return { ok: issuers.every((entry) => entry.ok) && introspection.every((entry) => entry.ok), issuers, introspection };
 }

@@ -181,3 +181,52 @@ describe('the client secret and the token', () => {
     for (const token of tokens) expect(logged).not.toContain(token.slice(0, 24));
   });
 });
+
+describe('verifier.status() with introspection', () => {
+  it('names the endpoint, its last answer, and a failure with its backoff until an answer clears it', async () => {
+    const verifier = createVerifier(options());
+    const before = Date.now();
+    expect(verifier.status().introspection).toEqual([{ issuer: server.url, endpoint: server.endpoint, ok: true }]);
+
+    await verifier.verify(opaque());
+    const [answered] = verifier.status().introspection!;
+    expect(answered!.ok).toBe(true);
+    expect(answered!.lastAnsweredAt!.getTime()).toBeGreaterThanOrEqual(before);
+    expect(answered!.lastFailure).toBeUndefined();
+
+    server.behaviour = { kind: 'status', status: 502, body: `{"echo":"${SECRET}"}` };
+    await expect(verifier.verify(opaque())).rejects.toBeInstanceOf(IntrospectionUnavailableError);
+    const status = verifier.status();
+    const [failing] = status.introspection!;
+    expect(status.ok).toBe(false);
+    expect(failing!.ok).toBe(false);
+    expect(failing!.lastFailure).toMatchObject({ kind: 'status', code: 'HTTP_502', failures: 1 });
+    expect(failing!.lastFailure!.message).toContain(server.endpoint);
+    expect(failing!.retryAt!.getTime()).toBeGreaterThan(Date.now());
+    expect(JSON.stringify(status)).not.toContain(SECRET);
+
+    // Once the backoff ends, the next call that gets an answer clears the failure.
+    server.behaviour = { kind: 'ok' };
+    await new Promise((resolve) => setTimeout(resolve, failing!.retryAt!.getTime() - Date.now() + 20));
+    await verifier.verify(opaque());
+    const [recovered] = verifier.status().introspection!;
+    expect(recovered).toMatchObject({ ok: true });
+    expect(recovered!.lastFailure).toBeUndefined();
+    expect(recovered!.retryAt).toBeUndefined();
+  });
+
+  it('leaves the endpoint out until discovery names it, and is absent without introspection', async () => {
+    // A server of its own: the metadata other tests fetched is shared process-wide.
+    const own = await startIntrospectionServer();
+    try {
+      own.answer = () => activeAnswer(own.url);
+      const discovering = createVerifier(options({ endpoint: undefined }, own.url));
+      expect(discovering.status().introspection).toEqual([{ issuer: own.url, ok: true }]);
+      await discovering.verify(opaque());
+      expect(discovering.status().introspection![0]!.endpoint).toBe(own.endpoint);
+    } finally {
+      await own.close();
+    }
+    expect(createVerifier({ issuer: server.url, audience: 'api://receipts' }).status().introspection).toBeUndefined();
+  });
+});
