@@ -17,6 +17,7 @@ import { ResolvedIssuers, withIssuerResolver } from '../verify/issuer/resolve-is
 import { createDiscoveredKeySource, createStaticKeySource, type KeySource } from '../verify/keys/key-source.js';
 import { createPublicKeySource } from '../verify/keys/public-key-source.js';
 import type { VerifierOptions } from '../verify/verifier-options.js';
+import { createOutcomes, type Outcomes } from '../verify/pipeline-outcomes.js';
 import { createPipeline, type VerifyNow } from '../verify/verify-token.js';
 import type { Introspector } from '../introspection/introspector.js';
 import { assembleIntrospection } from './assemble-introspection.js';
@@ -34,6 +35,11 @@ export interface AssembledVerifier {
   readonly sources: () => ReadonlyMap<string, KeySource>;
   /** Its introspectors (none without `introspection`), for `status()`. */
   readonly introspectors: readonly Introspector<unknown>[];
+}
+
+/** The outcome functions of `config`, for refusals decided outside the pipeline (an issuer resolver's). */
+function outcomesOf(config: VerifierConfig, family: IssuerFamily, binding: Binding): Outcomes {
+  return createOutcomes({ realm: config.realm, family, issuers: config.issuers, binding, decrypts: config.decryption !== undefined });
 }
 
 /** Assembles one option set. Throws a `TypeError` naming the option when `options` are invalid. */
@@ -61,7 +67,7 @@ export function assembleVerifier(options: VerifierOptions): AssembledVerifier {
     return {
       config,
       family,
-      verifyNow: withIssuerResolver(pipeline, resolver, resolved, config.maxTokenLength),
+      verifyNow: withIssuerResolver(pipeline, resolver, resolved, config.maxTokenLength, outcomesOf(config, family, binding).fail),
       cache,
       binding,
       sources: () => resolved.sources(),

@@ -24,6 +24,7 @@ import { jsonView } from '../identity/own-view.js';
 import type { KeySource } from '../keys/key-source.js';
 import type { IssuerResolver, ResolverRequest } from './issuer-resolver.js';
 import type { IssuerMatch, IssuerRule, IssuerSelector } from './match-issuer.js';
+import type { Fail } from '../pipeline-outcomes.js';
 import type { VerifyNow } from '../verify-token.js';
 
 /** Most issuers one answer may name. */
@@ -110,13 +111,16 @@ export class ResolvedIssuers implements IssuerSelector<KeySource> {
 
 /**
  * The verification of a verifier whose issuers come from `resolver`: the answer for each request narrows
- * `pipeline`'s issuers (a token that cannot even be decoded is left to the pipeline to refuse).
+ * `pipeline`'s issuers (a token that cannot even be decoded is left to the pipeline to refuse). An
+ * `AuthError` the resolver throws is reported through `fail` like the pipeline's own refusals (event, debug
+ * line, trace) at the issuer stage; anything else it throws goes on as it is.
  */
 export function withIssuerResolver(
   pipeline: VerifyNow,
   resolver: IssuerResolver,
   issuers: ResolvedIssuers,
   maxTokenLength: number,
+  fail: Fail,
 ): VerifyNow {
   const none: ReadonlySet<string> = new Set();
   return (token, request, extras) => {
@@ -130,9 +134,19 @@ export function withIssuerResolver(
       }
     }
     if (claims === undefined || typeof ownMember(claims, 'iss') !== 'string') return pipeline(token, request, { trace, allowed: none });
-    const answer = resolver(toResolverRequest(request), jsonView(claims));
+    const payload = claims;
+    const refused = (error: unknown): never => fail(error, 'issuer', payload, request, trace);
+    let answer: ReturnType<IssuerResolver>;
+    try {
+      answer = resolver(toResolverRequest(request), jsonView(claims));
+    } catch (error) {
+      return refused(error);
+    }
     if (typeof answer === 'object' && answer !== null && typeof (answer as Promise<unknown>).then === 'function') {
-      return Promise.resolve(answer).then((settled) => pipeline(token, request, { trace, allowed: issuers.allowed(settled) }));
+      return Promise.resolve(answer).then(
+        (settled) => pipeline(token, request, { trace, allowed: issuers.allowed(settled) }),
+        refused,
+      );
     }
     return pipeline(token, request, { trace, allowed: issuers.allowed(answer) });
   };

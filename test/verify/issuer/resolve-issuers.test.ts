@@ -11,7 +11,9 @@ import {
   createVerifier,
   isAuthError,
   KeysUnavailableError,
+  onVerifyEvent,
   type IssuerResolver,
+  type VerifyEvent,
   type JsonObject,
   type ResolverRequest,
   type VerifierOptions,
@@ -131,6 +133,29 @@ describe('an issuer resolver', () => {
       throw new KeysUnavailableError('metadata_unavailable', { retryAfterSeconds: 7 });
     });
     expect(await outcome(verifier.verify(await tokenOf(brandA, keyA), at('api.brand-a.example')))).toBe('503 metadata_unavailable');
+  });
+
+  it('publishes the AuthError the resolver throws or rejects with as a refusal at the issuer stage; faults are not', async () => {
+    const events: VerifyEvent[] = [];
+    const stop = onVerifyEvent((event) => events.push(event));
+    try {
+      const token = await tokenOf(brandA, keyA);
+      const unavailable = () => new KeysUnavailableError('metadata_unavailable', { retryAfterSeconds: 7 });
+      const thrown = withResolver(() => {
+        throw unavailable();
+      });
+      expect(await outcome(thrown.verify(token, at('api.brand-a.example')))).toBe('503 metadata_unavailable');
+      const rejected = withResolver(() => Promise.reject(unavailable()));
+      expect(await outcome(rejected.verify(token, at('api.brand-a.example')))).toBe('503 metadata_unavailable');
+      const faulty = withResolver(() => Promise.reject(new Error('tenant table unavailable')));
+      expect(await outcome(faulty.verify(token, at('api.brand-a.example')))).toBe('fault: tenant table unavailable');
+      expect(events).toEqual([
+        { type: 'rejected', stage: 'issuer', status: 503, reason: 'metadata_unavailable', method: 'GET', path: '/receipts' },
+        { type: 'rejected', stage: 'issuer', status: 503, reason: 'metadata_unavailable', method: 'GET', path: '/receipts' },
+      ]);
+    } finally {
+      stop();
+    }
   });
 
   it.each<[string, unknown]>([
