@@ -63,6 +63,12 @@ export interface Authenticator {
    */
   read(request: TokenRequest, place: RequestPlace): ExtractedToken | undefined;
   /**
+   * The `DPoP-Nonce` to send with the answer to a request whose credential is `extracted`: the current nonce
+   * for a DPoP request when nonces are on (RFC 9449 §8.2, so that clients move to each new nonce before the
+   * old one expires), else `undefined`.
+   */
+  dpopNonce(extracted: ExtractedToken): string | undefined;
+  /**
    * Verifies `token`, synchronously when no key fetch is needed. Throws or rejects with an `AuthError`, or
    * with a fault of a custom verifier (never a non-object).
    */
@@ -113,6 +119,7 @@ export function createAuthenticator(
   // DPoP and MTLS_POP count as credentials only for a verifier that checks them.
   const schemes = (verifier as Partial<BearerVerifier>)[CREDENTIAL_SCHEMES];
   const dpop = schemes?.dpop;
+  const nonce = schemes?.nonce;
   const extractOptions = {
     ...resolveLocations(given.tokenLocations, where),
     realm,
@@ -157,6 +164,7 @@ export function createAuthenticator(
       publishRefusal(missing, 'credential', place);
       throw missing;
     },
+    dpopNonce: (extracted) => (nonce !== undefined && extracted.scheme === 'DPoP' ? nonce(Date.now()) : undefined),
     verify: own === undefined ? verifyCustom : (token, context) => own(token, context),
   };
 }

@@ -58,6 +58,8 @@ export function authenticate(
       }
       // RFC 6750 §2.3: responses to requests carrying the token in the URI should be private.
       if (extracted.location === 'query') res.setHeader('Cache-Control', 'private');
+      const nonce = authenticator.dpopNonce(extracted);
+      if (nonce !== undefined) res.setHeader('DPoP-Nonce', nonce);
       result = authenticator.verify(extracted.token, new RequestView(req), req);
     } catch (error) {
       next(error);

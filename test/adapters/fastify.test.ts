@@ -12,6 +12,7 @@ import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { authErrorHandler, authenticate, bearerGuard, requireScopes } from '../../src/adapters/fastify/index.js';
 import type { VerifierOptions } from '../../src/index.js';
+import { createDpopKey } from '../../src/testing/index.js';
 import { createTestKey, signToken, type TestKey } from '../helpers/keys.js';
 
 const ISSUER = 'https://login.example.com/';
@@ -176,5 +177,27 @@ describe('the bearerGuard plugin', () => {
       expect(source).not.toMatch(/import\s+(?!type\b)[^;]*from\s+'fastify'/);
       expect(source).not.toMatch(/import\(\s*'fastify'\s*\)|require\(\s*'fastify'\s*\)/);
     }
+  });
+});
+
+describe('DPoP nonces through the plugin', () => {
+  it('answers use_dpop_nonce with a DPoP-Nonce header, then 200 with the current nonce to the retry', async () => {
+    const dpopKey = await createDpopKey();
+    const app = await started(async (app) => {
+      const nonce = { ttlSec: 60, secret: 'a shared nonce secret of at least 32 characters' };
+      await app.register(bearerGuard, { verifier: { ...options, dpop: { nonce } } });
+      app.get('/receipts', async (req) => ({ caller: req.auth?.clientId }));
+    });
+    const url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/receipts`;
+    const bound = await signToken(key, { iss: ISSUER, aud: AUDIENCE, client_id: 'payments', cnf: dpopKey.cnf });
+    const first = await fetch(url, { headers: await dpopKey.headers(bound, { method: 'GET', url }) });
+    expect(first.status).toBe(401);
+    expect(first.headers.get('www-authenticate')).toContain('error="use_dpop_nonce"');
+    const nonce = first.headers.get('dpop-nonce')!;
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const retry = await fetch(url, { headers: await dpopKey.headers(bound, { method: 'GET', url, nonce }) });
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ caller: 'payments' });
+    expect(retry.headers.get('dpop-nonce')).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 });

@@ -51,6 +51,8 @@ export function authenticate(
       }
       // RFC 6750 §2.3: responses to requests carrying the token in the URI should be private.
       if (extracted.location === 'query') reply.header('Cache-Control', 'private');
+      const nonce = authenticator.dpopNonce(extracted);
+      if (nonce !== undefined) reply.header('DPoP-Nonce', nonce);
       result = authenticator.verify(extracted.token, new RequestView(raw), request);
     } catch (error) {
       done(error as Error);

@@ -33,6 +33,8 @@ export interface CredentialSchemes {
   readonly dpop: DpopChallengeOptions | undefined;
   /** Accept `MTLS_POP`. */
   readonly mtlsPop: boolean;
+  /** With DPoP nonces on: the nonce to hand out at `nowMs` (`DPoP-Nonce` on the answers to DPoP requests). */
+  readonly nonce: ((nowMs: number) => string) | undefined;
 }
 
 /** The binding stage of one verifier. */
@@ -76,7 +78,7 @@ function unboundOnly(realm: string, authParams: readonly AuthParam[]): Binding {
     },
     refuse: (reason, _request, uniformDescription) =>
       new InvalidTokenError(reason as InvalidTokenReason, { realm, authParams, uniformDescription }),
-    schemes: { dpop: undefined, mtlsPop: false },
+    schemes: { dpop: undefined, mtlsPop: false, nonce: undefined },
   };
 }
 
@@ -127,7 +129,11 @@ export function createBinding(parts: BindingParts): Binding {
 
   return {
     checksHits: true,
-    schemes: { dpop: challenge, mtlsPop: mtls !== undefined },
+    schemes: {
+      dpop: challenge,
+      mtlsPop: mtls !== undefined,
+      nonce: nonces === undefined ? undefined : (nowMs) => nonces.current(nowMs),
+    },
     check(token, payload, request, nowMs) {
       const scheme = schemeOf(request);
       if (dpop?.required === true && scheme !== 'dpop') reject('dpop_required', () => `the ${scheme} scheme, and dpop.required`);

@@ -94,6 +94,27 @@ describe.each(FRAMEWORKS)('DPoP nonces, cache hits and proxies on $name', ({ bui
     expect((await call(origin, '/nonce', second)).status).toBe(200);
   });
 
+  it('hands the current nonce on each answer to a DPoP request, so a client moves on before its nonce expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Math.ceil(Date.now() / 60_000) * 60_000 + 1_000);
+    const first = (await call(origin, '/nonce')).headers['dpop-nonce'] as string;
+    const accepted = await call(origin, '/nonce', first);
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers['dpop-nonce']).toBe(first);
+    vi.advanceTimersByTime(60_000);
+    const stillAccepted = await call(origin, '/nonce', first);
+    expect(stillAccepted.status).toBe(200);
+    const next = stillAccepted.headers['dpop-nonce'] as string;
+    expect(next).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(next).not.toBe(first);
+    vi.advanceTimersByTime(60_000);
+    expect((await call(origin, '/nonce', next)).status).toBe(200);
+    // Without nonces, no DPoP-Nonce.
+    const plain = await call(origin, '/direct');
+    expect(plain.status).toBe(200);
+    expect(plain.headers['dpop-nonce']).toBeUndefined();
+  });
+
   it('accepts a nonce issued by another instance with the same secret, and not by one with another secret', async () => {
     const nonce = (await call(origin, '/nonce')).headers['dpop-nonce'] as string;
     expect((await call(twinOrigin, '/nonce', nonce)).status).toBe(200);
