@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as oidc from 'openid-client';
@@ -12,29 +11,14 @@ import { runDemoCli, type DemoCliIo } from '../demo/run-cli.js';
 import { runDemo } from '../demo/scenario.js';
 import { ServiceClient } from '../demo/service-client.js';
 import { readmeBlocks } from './helpers/readme-blocks.js';
+import { startNode, type NodeRun } from './helpers/run-node.js';
 import { Transcript, wantsColor } from '../demo/transcript.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a TypeScript file of the project with tsx, as `npx tsx <file>` would. */
-function runTs(file: string, env: NodeJS.ProcessEnv = {}): { done: Promise<Finished>; child: ReturnType<typeof spawn> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', PROFILE: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const done = once(child, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
-  return { done, child };
+function runTs(file: string, env: NodeJS.ProcessEnv = {}): ReturnType<typeof startNode> {
+  return startNode(['--import', 'tsx', file], { cwd: ROOT, env: { NO_COLOR: '', FORCE_COLOR: '', PROFILE: '', ...env } });
 }
 
 /** Standard streams that keep what the demo writes. */
@@ -46,7 +30,7 @@ function captureIo(): DemoCliIo & { out: string[]; err: string[] } {
 
 
 describe('npm run demo', () => {
-  let demo: Finished;
+  let demo: NodeRun;
   beforeAll(async () => {
     demo = await runTs('demo/main.ts').done;
   }, 60_000);

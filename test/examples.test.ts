@@ -5,30 +5,18 @@
  * shared `dist/`. It then type-checks every example against the emitted declarations and runs the
  * runnable ones in self-check mode.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { cp, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNode, type NodeRun } from './helpers/run-node.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Finished> {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return once(child, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<NodeRun> {
+  return runNode(args, { cwd, env });
 }
 
 let pkg: string;

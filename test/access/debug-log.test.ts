@@ -3,10 +3,9 @@
  * rule or a `requireClaims` rule that throws is refused, and its error is kept for this log only, never for
  * the client.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runNode } from '../helpers/run-node.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -33,16 +32,10 @@ server.close();
 
 describe('the debug log', () => {
   it('keeps the error of a throwing validate or requireClaims rule, which the client never sees', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
+    const { code, stdout, stderr } = await runNode(['--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
       cwd: ROOT,
-      env: { ...process.env, NODE_DEBUG: 'bearer-guard', NODE_ENV: 'production' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { NODE_DEBUG: 'bearer-guard', NODE_ENV: 'production' },
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const [code] = await once(child, 'close');
     expect(code).toBe(0);
     expect(stdout).toContain('validate: 401 claim_invalid The access token has an invalid claim');
     expect(stdout).toContain('requireClaims: 403 not leaked');

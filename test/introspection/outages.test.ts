@@ -5,9 +5,7 @@
  * challenge, never a 401 and never a 500, on Express 5, Express 4 and Connect. And whatever happens, the
  * client secret and the token stay out of every response, error, event and debug log line.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -26,6 +24,7 @@ import {
 import { DEFAULT_HANDLER_FRAMEWORKS } from '../security/final-handlers.js';
 import { reasonErrorHandler } from '../helpers/error-reason.js';
 import { FRAMEWORKS } from '../helpers/frameworks.js';
+import { runNode } from '../helpers/run-node.js';
 import { activeAnswer, startIntrospectionServer, type IntrospectionBehaviour, type IntrospectionServer } from '../helpers/introspection-server.js';
 
 const SECRET = 'rs-secret-never-shown-0123456789';
@@ -163,14 +162,9 @@ describe('the client secret and the token', () => {
 
   it('stay out of the debug log (NODE_DEBUG=bearer-guard)', async () => {
     const script = fileURLToPath(new URL('./support/debug-log-run.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, NODE_DEBUG: 'bearer-guard', INTROSPECTION_SECRET: SECRET },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const [code] = await once(child, 'close');
+    const run = await runNode(['--import', 'tsx', script], { env: { NODE_DEBUG: 'bearer-guard', INTROSPECTION_SECRET: SECRET } });
+    const { code } = run;
+    const output = run.stdout + run.stderr;
     expect(code).toBe(0);
     const tokens = /TOKENS (.*)/.exec(output)![1]!.split(',');
     const logged = output.replace(/TOKENS .*/, '');

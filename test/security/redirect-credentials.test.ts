@@ -6,13 +6,12 @@
  * not the `NODE_DEBUG=bearer-guard` log (a child process). Over HTTP on 127.0.0.1, for a fixed `jwksUri` and
  * for discovery.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { inspect } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVerifier, isAuthError, KeyFetchError, onKeyEvent, type KeyEvent, type VerifierOptions } from '../../src/index.js';
 import { REDIRECT_SECRET, REDIRECT_USER, startCredentialRedirectIssuer, type CredentialRedirectIssuer } from '../helpers/credential-redirects.js';
 import { createTestKey, signToken, type TestKey } from '../helpers/keys.js';
+import { runNode } from '../helpers/run-node.js';
 
 const AUDIENCE = 'api://ledger';
 const T0 = Date.parse('2030-01-01T00:00:00Z');
@@ -115,15 +114,8 @@ describe.each(MODES)('JF-11 credentials in a redirect: %s', (_name, options, whe
 
 describe('JF-11 credentials in a redirect: the debug log', () => {
   it('writes NODE_DEBUG=bearer-guard lines about the refused redirects without the credentials', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('../helpers/credential-redirects-run.ts', import.meta.url).pathname], {
-      env: { ...process.env, NODE_DEBUG: 'bearer-guard' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const [code] = await once(child, 'close');
+    const script = new URL('../helpers/credential-redirects-run.ts', import.meta.url).pathname;
+    const { code, stdout, stderr } = await runNode(['--import', 'tsx', script], { env: { NODE_DEBUG: 'bearer-guard' } });
     expect(code).toBe(0);
     expect(stdout).toBe('done\n');
     expect(stderr).toMatch(/BEARER-GUARD \d+: 503 metadata_unavailable at key: .*must not contain credentials/);

@@ -6,25 +6,22 @@
  * a temporary package (its `dist/`, package.json, a link to node_modules) and runs `tsc` on each fixture
  * there. A control shows that the opt-in `bearer-guard/express` augmentation is what collides.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNode } from '../helpers/run-node.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** tsc on the SDK's declarations is slow on a loaded machine. */
 const TSC_TIMEOUT = 240_000;
 
-function run(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  return once(child, 'close').then(([code]) => ({ code: code as number | null, output }));
+/** Runs `node <args>` in `cwd`; `output` is what it wrote, stdout then stderr. */
+async function run(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  const { code, stdout, stderr } = await runNode(args, { cwd });
+  return { code, output: stdout + stderr };
 }
 
 let pkg: string;

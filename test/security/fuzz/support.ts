@@ -1,9 +1,12 @@
 /**
  * Settings shared by the property-based suites: a fixed seed (override with FUZZ_SEED), a run count scaled
- * by FUZZ_RUNS (`npm run fuzz`), a reproducible failure message, a per-answer time bound, and a recorder of
- * unhandled rejections and uncaught exceptions.
+ * by FUZZ_RUNS (`npm run fuzz`), a reproducible failure message, a per-answer time bound, a recorder of
+ * unhandled rejections and uncaught exceptions, and the verdict of a verifier with the oracles that hold for
+ * every answer.
  */
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import { isAuthError, type Verifier } from '../../../src/index.js';
 
 /** The seed of every property (FUZZ_SEED overrides it). */
 export const FUZZ_SEED = Number.parseInt(process.env.FUZZ_SEED ?? '', 10) || 20_260_822;
@@ -63,4 +66,23 @@ export function recordEscapes(): { readonly escapes: unknown[]; uninstall(): voi
       process.off('uncaughtException', onException);
     },
   };
+}
+
+/**
+ * The verdict of `verifier` on `token`: `ok`, or `401 <reason>`. Asserts the oracles that hold for every
+ * answer: an answer within 3 s, the identity of the token as sent (and of `issuer`, when given), only 401s,
+ * and no long segment of the token echoed in the error message.
+ */
+export async function verdictOf(verifier: Verifier, token: string, issuer?: string): Promise<string> {
+  try {
+    const auth = await within(verifier.verify(token), 3000, 'verify');
+    expect(auth.token).toBe(token);
+    if (issuer !== undefined) expect(auth.issuer).toBe(issuer);
+    return 'ok';
+  } catch (error) {
+    if (!isAuthError(error)) throw error;
+    expect(error.status).toBe(401);
+    for (const segment of token.split('.')) if (segment.length >= 16) expect(error.message.includes(segment)).toBe(false);
+    return `${error.status} ${error.reason}`;
+  }
 }
